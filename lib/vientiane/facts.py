@@ -1,0 +1,486 @@
+"""Load the data package into pandas, and refuse it whole if anything is wrong.
+
+The checks run in three layers, each collecting every fault before it stops:
+
+1. the files themselves: present, UTF-8, well-formed CSV, the columns the schema names;
+2. the Frictionless schema (types, required values, enums, primary and foreign keys),
+   done by the ``frictionless`` library;
+3. our own rules: a start comes before its end, every excerpt is found verbatim in the
+   local copy of its source, lists of ids point at rows that exist.
+
+Layer 2 is slow (about a second), so a package that passed it once is remembered by the
+SHA-256 of all its bytes (see ``_cache_dir``); any change to any file runs it again.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+BUNDLED = Path(__file__).resolve().parents[2] / "data" / "datapackage.json"
+
+TABLES = (
+    "sources",
+    "countries",
+    "organizations",
+    "memberships",
+    "events",
+    "people",
+    "encounters",
+    "quotes",
+    "topics",
+    "figures",
+    "conflicts",
+    "claims",
+)
+
+# Columns holding several ids separated by "|", and the table the ids belong to.
+ID_LISTS = {("quotes", "topics"): "topics"}
+# Pairs of columns where the first may not come after the second.
+DATE_RANGES = (("start", "end"), ("role_start", "role_end"))
+
+_MEMO: dict[str, Facts] = {}
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One thing wrong with the package: where (file, row, column) and what."""
+
+    file: str
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column '{self.column}'")
+        return f"{', '.join(where)}: {self.message}"
+
+
+class FactsError(ValueError):
+    """The data package has faults; ``.faults`` lists every one found.
+
+    Rows are numbered as a spreadsheet shows them: the header is row 1, the first
+    record row 2.
+
+    >>> try:
+    ...     load("no/such/datapackage.json")
+    ... except FactsError as err:
+    ...     print(err.faults[0].message)
+    file not found
+    """
+
+    def __init__(self, faults: list[Fault]):
+        self.faults = list(faults)
+        lines = [f"{len(self.faults)} fault(s) in the data package:"]
+        lines += [f"  - {fault}" for fault in self.faults]
+        super().__init__("\n".join(lines))
+
+
+def fold_space(text: str) -> str:
+    """Fold every run of white space to one space, the only liberty excerpts may take.
+
+    >>> fold_space("Lavrov  noted\\n that")
+    'Lavrov noted that'
+    """
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """The article's paragraphs: blocks of text separated by blank lines (¶1 is the first).
+
+    >>> split_paragraphs("One.\\n\\nTwo.")
+    ['One.', 'Two.']
+    """
+    return [block.strip() for block in re.split(r"\n\s*\n", text) if block.strip()]
+
+
+@dataclass
+class Facts:
+    """The facts of the collection: one pandas DataFrame per table, plus the queries.
+
+    >>> facts = load()
+    >>> facts.members("EAS", on="2016-07-26")[:3]
+    ['AUS', 'BRN', 'CHN']
+    >>> facts.quotes.columns[:3].tolist()
+    ['id', 'speaker', 'attribution']
+    """
+
+    path: Path
+    tables: dict[str, pd.DataFrame]
+    texts: dict[str, str] = field(default_factory=dict)  # source id -> local copy
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        tables = self.__dict__.get("tables", {})
+        if name in tables:
+            return tables[name]
+        raise AttributeError(name)
+
+    def __dir__(self):
+        return sorted(set(super().__dir__()) | set(self.tables))
+
+    def copy(self) -> Facts:
+        """A copy whose tables can be changed without touching the original."""
+        return Facts(self.path, {k: v.copy() for k, v in self.tables.items()}, dict(self.texts))
+
+    # The queries live in queries.py; these methods are the short way to call them.
+    def members(self, organization, on=None, statuses=("member",), alternatives=False) -> list[str]:
+        """Sorted ids of the members of ``organization`` on the date ``on``.
+
+        ``organization`` is an id or alias in any case ("eeu" finds the EAEU); ``on``
+        is a string, ``date`` or ``datetime`` (default: today). Before the founding
+        the list is empty. ``alternatives=True`` also counts the rows that record a
+        date some source gives against the main reading (see ``conflicts``).
+
+        >>> len(load().members("EAS", on="2016-07-26"))
+        18
+        """
+        from . import queries
+
+        return queries.members(self, organization, on=on, statuses=statuses, alternatives=alternatives)
+
+    def organizations_of(self, country, on=None, statuses=("member",), alternatives=False) -> list[str]:
+        """Sorted ids of the organizations ``country`` belonged to on the date ``on``.
+
+        >>> load().organizations_of("rus", on="2016-07-26")
+        ['APEC', 'ARF', 'EAEU', 'EAS', 'SCO']
+        """
+        from . import queries
+
+        return queries.organizations_of(self, country, on=on, statuses=statuses, alternatives=alternatives)
+
+    def excerpts(self) -> pd.DataFrame:
+        """Every excerpt with its table, row id, source and whether it was found verbatim.
+
+        >>> load().excerpts()["verified"].all()
+        np.True_
+        """
+        rows = []
+        for table, frame in self.tables.items():
+            if "excerpt" not in frame:
+                continue
+            for row in frame.dropna(subset=["excerpt"]).itertuples():
+                text = self.texts.get(row.source)
+                found = text is not None and fold_space(row.excerpt) in fold_space(text)
+                rows.append((table, row.id, row.source, row.excerpt, found))
+        return pd.DataFrame(rows, columns=["table", "id", "source", "excerpt", "verified"])
+
+    def article(self) -> str:
+        """The text of the article under study, exactly as kept in seeds/."""
+        ids = self.sources.loc[self.sources["kind"] == "article", "id"]
+        return self.texts[ids.iloc[0]]
+
+    def paragraphs(self) -> pd.DataFrame:
+        """The article's paragraphs, numbered as the data cites them (¶1 first).
+
+        >>> load().paragraphs().loc[10, "text"]
+        'Towards a new security architecture'
+        """
+        paras = split_paragraphs(self.article())
+        frame = pd.DataFrame({"paragraph": range(1, len(paras) + 1), "text": paras})
+        return frame.set_index("paragraph", drop=False)
+
+
+def load(path: str | os.PathLike | None = None) -> Facts:
+    """Load and validate a data package; raise ``FactsError`` listing every fault.
+
+    Without ``path``, loads the package bundled with the collection (``data/``).
+    Nothing is half-loaded: either every table passes every check, or nothing is returned.
+
+    >>> facts = load()                       # the bundled package
+    >>> sorted(facts.tables)[:3]
+    ['claims', 'conflicts', 'countries']
+    """
+    package_path = Path(path) if path is not None else BUNDLED
+    raw, faults = _read_files(package_path)
+    if faults:
+        raise FactsError(faults)
+    descriptor, texts_by_resource, local_sources = raw
+    digest = _digest(package_path, texts_by_resource, local_sources)
+    if digest in _MEMO:
+        return _MEMO[digest].copy()
+    if not _stamp(digest).exists():
+        faults = _frictionless_faults(package_path)
+        if faults:
+            raise FactsError(faults)
+    tables = _frames(descriptor, texts_by_resource)
+    facts = Facts(package_path, tables, {})
+    faults = _own_faults(facts, descriptor, local_sources, package_path)
+    if faults:
+        raise FactsError(faults)
+    _remember(digest)
+    _MEMO[digest] = facts
+    return facts.copy()
+
+
+# ---------------------------------------------------------------- layer 1: the files
+
+
+def _read_files(package_path: Path):
+    """Read the descriptor and every CSV; return (descriptor, texts, sources), faults."""
+    name = _display(package_path)
+    if not package_path.is_file():
+        return None, [Fault(name, None, None, "file not found")]
+    try:
+        descriptor = json.loads(package_path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as err:
+        return None, [Fault(name, None, None, f"not UTF-8 text ({err.reason})")]
+    except json.JSONDecodeError as err:
+        return None, [Fault(name, err.lineno, None, f"invalid JSON: {err.msg} (column {err.colno})")]
+    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    if not isinstance(resources, list) or not resources:
+        return None, [Fault(name, None, "resources", "the descriptor lists no resources")]
+    faults, texts = [], {}
+    for index, resource in enumerate(resources):
+        rname = resource.get("name") if isinstance(resource, dict) else None
+        fields = [f.get("name") for f in resource.get("schema", {}).get("fields", [])] if rname else []
+        if not rname or not resource.get("path") or not fields:
+            faults.append(Fault(name, None, f"resources[{index}]", "a resource needs a name, a path and schema fields"))
+            continue
+        csv_path = package_path.parent / resource["path"]
+        text, file_faults = _read_csv_text(csv_path, fields)
+        faults += file_faults
+        texts[rname] = text
+    named = {r.get("name") for r in resources if isinstance(r, dict)}
+    faults += [Fault(name, None, "resources", f"no resource named '{t}'") for t in TABLES if t not in named]
+    local_sources = {}
+    if not faults:
+        local_sources, source_faults = _read_local_sources(package_path, texts["sources"])
+        faults += source_faults
+    return (descriptor, texts, local_sources), faults
+
+
+def _read_csv_text(csv_path: Path, fields: list[str]) -> tuple[str, list[Fault]]:
+    name = _display(csv_path)
+    if not csv_path.is_file():
+        return "", [Fault(name, None, None, "file not found")]
+    data = csv_path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        prefix = data[data.rfind(b"\n", 0, err.start) + 1 : err.start].decode("utf-8", "replace")
+        cells = next(csv.reader([prefix]), [""])
+        column = fields[len(cells) - 1] if 0 < len(cells) <= len(fields) else None
+        return "", [Fault(name, line, column, f"bytes that are not UTF-8 ({data[err.start : err.end]!r})")]
+    faults = []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    last_line = 0
+    try:
+        header = next(reader, [])
+        last_line = reader.line_num
+        for missing in [f for f in fields if f not in header]:
+            faults.append(Fault(name, 1, missing, "missing column"))
+        for extra in [h for h in header if h not in fields]:
+            faults.append(Fault(name, 1, extra, "column not described in datapackage.json"))
+        for record in reader:
+            row = last_line + 1
+            if record and len(record) != len(header):
+                faults.append(
+                    Fault(
+                        name, row, None, f"{len(record)} cells where the header has {len(header)} (check the quoting)"
+                    )
+                )
+            last_line = reader.line_num
+    except csv.Error as err:
+        faults.append(Fault(name, last_line + 1, None, f"broken CSV quoting: {err}"))
+    return text, faults
+
+
+def _read_local_sources(package_path: Path, sources_text: str):
+    """Texts of the sources kept as files (excerpts of rows citing them are verified)."""
+    texts, faults = {}, []
+    name = _display(package_path.parent / "sources.csv")
+    for row, record in enumerate(csv.DictReader(io.StringIO(sources_text, newline="")), start=2):
+        location = (record.get("location") or "").strip()
+        if not location or re.match(r"[a-z]+://", location):
+            continue
+        local = package_path.parent.parent / location  # relative to the project folder
+        try:
+            texts[record["id"]] = local.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            faults.append(Fault(name, row, "location", f"cannot read the local copy {location}: {err}"))
+    return texts, faults
+
+
+# ------------------------------------------------------------ layer 2: frictionless
+
+
+def _frictionless_faults(package_path: Path) -> list[Fault]:
+    import frictionless
+
+    try:
+        package = frictionless.Package(str(package_path))
+        report = package.validate()
+    except frictionless.FrictionlessException as err:
+        return [Fault(_display(package_path), None, None, f"invalid data package: {err.error.message}")]
+    faults = [Fault(_display(package_path), None, None, e.message) for e in report.errors]
+    for task in report.tasks:
+        file = _display(package_path.parent / task.place)
+        for error in task.errors:
+            column = getattr(error, "field_name", None)
+            if error.type == "primary-key":
+                column = "id"
+            elif error.type == "foreign-key":
+                match = re.search(r'for "([^"]+)"', error.note)
+                column = match.group(1) if match else None
+            kind = error.type.replace("-", " ")
+            cell = getattr(error, "cell", None)
+            if error.type == "primary-key":
+                message = f"duplicate id: {error.note}"
+            elif error.type == "type-error":
+                expected = {"date": "a date written YYYY-MM-DD", "integer": "a whole number", "number": "a number"}
+                match = re.search(r'type is "(\w+)', error.note or "")
+                field_type = match.group(1) if match else "value"
+                message = f"{cell!r} is not {expected.get(field_type, 'a valid ' + field_type)}"
+            elif cell not in (None, ""):
+                message = f"{kind}: {cell!r} ({error.note})"
+            else:
+                message = f"{kind}: {error.note}" if error.note else error.message
+            faults.append(Fault(file, getattr(error, "row_number", None), column, message))
+    return faults
+
+
+# -------------------------------------------------------------- layer 3: our rules
+
+
+def _frames(descriptor: dict, texts: dict[str, str]) -> dict[str, pd.DataFrame]:
+    """Typed DataFrames: strings as ``string``, dates as datetimes, numbers as numbers."""
+    frames = {}
+    for resource in descriptor["resources"]:
+        fields = resource["schema"]["fields"]
+        frame = pd.read_csv(io.StringIO(texts[resource["name"]]), dtype=str, keep_default_na=False)
+        for spec in fields:
+            column = frame[spec["name"]].replace("", None)
+            kind = spec.get("type", "string")
+            if kind == "date":
+                frame[spec["name"]] = pd.to_datetime(column, format="%Y-%m-%d")
+            elif kind == "integer":
+                frame[spec["name"]] = pd.to_numeric(column).astype("Int64")
+            elif kind == "number":
+                frame[spec["name"]] = pd.to_numeric(column).astype("Float64")
+            else:
+                frame[spec["name"]] = column.astype("string")
+        frames[resource["name"]] = frame
+    return frames
+
+
+def _own_faults(facts: Facts, descriptor: dict, local_sources: dict, package_path: Path) -> list[Fault]:
+    faults = []
+    facts.texts.update(local_sources)
+    paths = {r["name"]: _display(package_path.parent / r["path"]) for r in descriptor["resources"]}
+    sources = facts.tables["sources"].set_index("id")
+    for table, frame in facts.tables.items():
+        file = paths[table]
+        for first, last in DATE_RANGES:
+            if first in frame and last in frame:
+                bad = frame[frame[last] < frame[first]]
+                for index, row in bad.iterrows():
+                    faults.append(
+                        Fault(file, index + 2, last, f"{row[last]:%Y-%m-%d} is before {first} {row[first]:%Y-%m-%d}")
+                    )
+        for (list_table, column), target in ID_LISTS.items():
+            if list_table != table:
+                continue
+            known = set(facts.tables[target]["id"])
+            for index, value in frame[column].dropna().items():
+                for item in value.split("|"):
+                    if item not in known:
+                        faults.append(Fault(file, index + 2, column, f"'{item}' is not an id in {target}"))
+        if "excerpt" in frame:
+            faults += _excerpt_faults(file, frame, sources, facts)
+    return faults
+
+
+def _excerpt_faults(file: str, frame: pd.DataFrame, sources: pd.DataFrame, facts: Facts) -> list[Fault]:
+    faults = []
+    folded = {sid: fold_space(text) for sid, text in facts.texts.items()}
+    paragraphs = {sid: [fold_space(p) for p in split_paragraphs(t)] for sid, t in facts.texts.items()}
+    for index, row in frame.iterrows():
+        source, excerpt = row["source"], row["excerpt"]
+        if source not in folded:
+            if not pd.isna(excerpt):
+                faults.append(
+                    Fault(
+                        file,
+                        index + 2,
+                        "excerpt",
+                        f"source '{source}' has no local copy in seeds/, so its excerpt cannot be verified: quote it in the note instead",
+                    )
+                )
+            continue
+        if pd.isna(excerpt):
+            faults.append(
+                Fault(
+                    file,
+                    index + 2,
+                    "excerpt",
+                    f"missing: a row citing '{source}' needs the verbatim words that support it",
+                )
+            )
+        elif fold_space(excerpt) not in folded[source]:
+            faults.append(
+                Fault(
+                    file,
+                    index + 2,
+                    "excerpt",
+                    f"not found verbatim in {sources.loc[source, 'location']}: {excerpt[:60]!r}",
+                )
+            )
+        elif "paragraph" in frame and not pd.isna(row["paragraph"]):
+            number = int(row["paragraph"])
+            paras = paragraphs[source]
+            if not (1 <= number <= len(paras)) or fold_space(excerpt) not in paras[number - 1]:
+                faults.append(Fault(file, index + 2, "paragraph", f"the excerpt is not in paragraph {number}"))
+    return faults
+
+
+# ------------------------------------------------------------------------ helpers
+
+
+def _display(path: Path) -> str:
+    """A path as a reader will recognize it: relative to the working folder if inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _digest(package_path: Path, texts: dict[str, str], local_sources: dict[str, str]) -> str:
+    digest = hashlib.sha256(metadata.version("frictionless").encode())
+    digest.update(package_path.read_bytes())
+    for key in sorted(texts):
+        digest.update(key.encode() + b"\0" + texts[key].encode())
+    for key in sorted(local_sources):
+        digest.update(key.encode() + b"\0" + local_sources[key].encode())
+    return digest.hexdigest()
+
+
+def _cache_dir() -> Path:
+    """Where passed validations are remembered: $VIENTIANE_CACHE or ~/.cache/vientiane."""
+    default = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "vientiane"
+    return Path(os.environ.get("VIENTIANE_CACHE", default))
+
+
+def _stamp(digest: str) -> Path:
+    return _cache_dir() / f"validated-{digest}"
+
+
+def _remember(digest: str) -> None:
+    try:
+        _cache_dir().mkdir(parents=True, exist_ok=True)
+        _stamp(digest).touch()
+    except OSError:
+        pass  # a read-only home only costs speed

@@ -1,0 +1,405 @@
+"""The collection's figures. Each function returns ``(figure, data)``: the data is what
+was drawn, so a test (or a curious student) can check what the figure shows.
+
+One palette for everything: the Okabe-Ito colours, safe for colour-blind readers, and
+each organization keeps its colour, hatch and marker in every figure, so the figures
+still read in greyscale print.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from . import queries
+
+# Okabe & Ito (2008), "Color Universal Design". Hatches and markers carry the same
+# distinction for greyscale print.
+ORGANIZATION_STYLE = {
+    "ASEAN": {"color": "#0072B2", "hatch": "", "marker": "o"},
+    "EAS": {"color": "#E69F00", "hatch": "//", "marker": "s"},
+    "ARF": {"color": "#009E73", "hatch": "\\\\", "marker": "^"},
+    "APEC": {"color": "#CC79A7", "hatch": "..", "marker": "D"},
+    "SCO": {"color": "#D55E00", "hatch": "xx", "marker": "v"},
+    "EAEU": {"color": "#56B4E9", "hatch": "--", "marker": "P"},
+}
+NEUTRAL = "#4D4D4D"
+OTHER = {"color": "#999999", "hatch": "", "marker": "X"}
+VERDICT_COLORS = {
+    "confirmed": "#009E73",
+    "loose": "#F0E442",
+    "disputed": "#E69F00",
+    "unconfirmed": "#D55E00",
+    "not_checkable": "#BBBBBB",
+}
+
+STYLE = {
+    "font.family": "DejaVu Sans",  # ships with matplotlib: the same glyphs everywhere
+    "font.size": 10,
+    "axes.titlesize": 12,
+    "axes.titleweight": "bold",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "figure.dpi": 100,
+    "svg.fonttype": "path",
+    "svg.hashsalt": "vientiane-2016",
+    "hatch.linewidth": 0.8,
+}
+matplotlib.rcParams.update(STYLE)
+
+
+def style(organization: str) -> dict:
+    """Colour, hatch and marker of an organization (the same in every figure).
+
+    >>> style("ASEAN")["color"]
+    '#0072B2'
+    """
+    return ORGANIZATION_STYLE.get(organization, OTHER)
+
+
+def _figure(width: float, height: float) -> Figure:
+    # Figure() rather than pyplot: nothing is shown or kept alive behind the notebook's back.
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def _legend(ax, organizations, **kwargs):
+    handles = [
+        Patch(facecolor=style(o)["color"], hatch=style(o)["hatch"], edgecolor="white", label=o) for o in organizations
+    ]
+    return ax.legend(handles=handles, frameon=False, **kwargs)
+
+
+def timeline_figure(facts, start="1967-01-01", end=None, organizations=None):
+    """Events on a time line, one lane per organization (and one for the others).
+
+    >>> fig, data = timeline_figure(vientiane.load(), "2016-01-01", "2016-12-31")
+    >>> "vte2016_eas_fmm" in set(data["id"])
+    True
+    """
+    data = queries.timeline(facts, start, end, organizations)
+    lanes = [o for o in ORGANIZATION_STYLE if o in set(data["organization"].dropna())]
+    if data["organization"].isna().any():
+        lanes.append("other")
+    fig = _figure(9, 0.6 * len(lanes) + 1.6)
+    ax = fig.add_subplot()
+    for lane, org in enumerate(lanes):
+        rows = data[data["organization"].isna()] if org == "other" else data[data["organization"] == org]
+        look = style(org)
+        ax.scatter(
+            rows["start"],
+            [lane] * len(rows),
+            s=60,
+            color=look["color"],
+            marker=look["marker"],
+            edgecolor="black",
+            linewidth=0.6,
+            zorder=3,
+        )
+    ax.set_yticks(range(len(lanes)), lanes)
+    ax.set_ylim(-0.7, len(lanes) - 0.3)
+    ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
+    ax.set_title(f"Events {data['start'].min():%Y}–{data['start'].max():%Y}" if len(data) else "No events")
+    ax.set_xlabel("date")
+    return fig, data
+
+
+def membership_matrix_figure(facts, on="2016-07-26", organizations=None):
+    """Country x organization grid: a filled cell is a membership on the date ``on``.
+
+    >>> fig, matrix = membership_matrix_figure(vientiane.load(), on="2016-07-26")
+    >>> int(matrix["EAS"].sum())
+    18
+    """
+    matrix = queries.membership_matrix(facts, on=on, organizations=organizations)
+    names = facts.countries.set_index("id")["short_name"]
+    fig = _figure(1.0 * len(matrix.columns) + 2.6, 0.22 * len(matrix) + 1.4)
+    ax = fig.add_subplot()
+    for x, org in enumerate(matrix.columns):
+        look = style(org)
+        for y, country in enumerate(matrix.index):
+            if matrix.loc[country, org]:
+                ax.add_patch(
+                    matplotlib.patches.Rectangle(
+                        (x - 0.42, y - 0.4),
+                        0.84,
+                        0.8,
+                        facecolor=look["color"],
+                        hatch=look["hatch"],
+                        edgecolor="white",
+                        linewidth=0.5,
+                    )
+                )
+    ax.set_xlim(-0.5, len(matrix.columns) - 0.5)
+    ax.set_ylim(len(matrix) - 0.5, -0.5)
+    ax.set_xticks(range(len(matrix.columns)), matrix.columns)
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(len(matrix)), [names.get(c, c) for c in matrix.index], fontsize=8)
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set_title(f"Who belonged to what on {queries.as_date(on):%d %B %Y}", loc="left")
+    return fig, matrix
+
+
+def overlap_figure(facts, on="2016-07-26", organizations=None):
+    """UpSet-style chart: how many states belong to exactly each combination of bodies.
+
+    >>> fig, combos = overlap_figure(vientiane.load(), on="2016-07-26")
+    >>> int(combos["count"].sum()) == len(queries.membership_matrix(vientiane.load(), on="2016-07-26"))
+    True
+    """
+    import pandas as pd
+
+    matrix = queries.membership_matrix(facts, on=on, organizations=organizations)
+    orgs = list(matrix.columns)
+    keys = matrix.apply(lambda row: tuple(o for o in orgs if row[o]), axis=1)
+    combos = (
+        pd.DataFrame({"combination": keys, "country": matrix.index})
+        .groupby("combination", sort=False)["country"]
+        .agg(lambda c: sorted(c))
+        .reset_index()
+    )
+    combos["count"] = combos["country"].str.len()
+    combos = combos.sort_values(["count", "combination"], ascending=[False, True]).reset_index(drop=True)
+    fig = _figure(max(6, 0.55 * len(combos) + 2), 5.2)
+    grid = fig.add_gridspec(2, 1, height_ratios=[3, 2])
+    bars, dots = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
+    xs = range(len(combos))
+    bars.bar(xs, combos["count"], color=NEUTRAL, width=0.6)
+    for x, count in zip(xs, combos["count"], strict=True):
+        bars.text(x, count + 0.2, str(count), ha="center", va="bottom", fontsize=8)
+    bars.set_xticks([])
+    bars.set_ylabel("states")
+    bars.set_title(f"Overlapping memberships on {queries.as_date(on):%d %B %Y}", loc="left")
+    for y, org in enumerate(orgs):
+        look = style(org)
+        inside = [x for x, combo in zip(xs, combos["combination"], strict=True) if org in combo]
+        dots.scatter(list(xs), [y] * len(combos), color="#E5E5E5", s=40)
+        dots.scatter(
+            inside,
+            [y] * len(inside),
+            color=look["color"],
+            marker=look["marker"],
+            s=55,
+            edgecolor="black",
+            linewidth=0.5,
+        )
+    dots.set_yticks(range(len(orgs)), orgs)
+    dots.set_xticks([])
+    dots.set_ylim(len(orgs) - 0.5, -0.5)
+    for spine in dots.spines.values():
+        spine.set_visible(False)
+    return fig, combos
+
+
+def membership_counts_figure(facts, organizations=None, years=None):
+    """Number of members of each body at the end of each year (step lines).
+
+    >>> fig, counts = membership_counts_figure(vientiane.load(), ["ASEAN"], years=range(1990, 2000))
+    >>> counts.loc[1999, "ASEAN"]
+    np.int64(10)
+    """
+    counts = queries.membership_counts(facts, organizations, years)
+    fig = _figure(8, 4.2)
+    ax = fig.add_subplot()
+    for org in counts.columns:
+        look = style(org)
+        ax.step(counts.index, counts[org], where="post", color=look["color"], linewidth=2, label=org)
+        ax.plot(
+            counts.index[-1:],
+            counts[org].iloc[-1:],
+            marker=look["marker"],
+            color=look["color"],
+            markeredgecolor="black",
+        )
+    ax.set_xlabel("year (count on 31 December)")
+    ax.set_ylabel("members / participants")
+    ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
+    ax.legend(frameon=False, ncols=3, loc="upper left")
+    ax.set_title("How the bodies grew", loc="left")
+    return fig, counts
+
+
+def country_history_figure(facts, country: str):
+    """A country's memberships and partner statuses over time, one bar per status.
+
+    >>> fig, rows = country_history_figure(vientiane.load(), "RUS")
+    >>> "ASEAN" in set(rows["organization"])
+    True
+    """
+    rows = queries.history(facts, country)
+    today = queries.as_date("2026-11-28")
+    names = facts.countries.set_index("id")["name"]
+    member = queries.resolve(facts, "countries", country)
+    fig = _figure(9, 0.45 * max(len(rows), 1) + 1.5)
+    ax = fig.add_subplot()
+    labels = []
+    for y, row in enumerate(rows.itertuples()):
+        end = row.end if not _missing(row.end) else today
+        look = style(row.organization)
+        ax.barh(
+            y,
+            (end - row.start).days,
+            left=row.start,
+            height=0.6,
+            color=look["color"],
+            hatch=look["hatch"],
+            edgecolor="white",
+            alpha=0.55 if row.certainty == "uncertain" else 1.0,
+        )
+        labels.append(
+            f"{row.organization}: {row.status.replace('_', ' ')}" + (" (?)" if row.certainty == "uncertain" else "")
+        )
+    ax.set_yticks(range(len(rows)), labels, fontsize=8)
+    ax.set_ylim(len(rows) - 0.4, -0.6)
+    ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
+    ax.set_title(f"{names.get(member, member)}: memberships over time", loc="left")
+    ax.set_xlabel("(?) = date uncertain; faded bars likewise")
+    return fig, rows
+
+
+def coverage_figure(
+    facts, dates=("2016-07-26", "2026-11-28"), organizations=queries.ASIA_PACIFIC_FORUMS + queries.EURASIAN_BODIES
+):
+    """For each body, how many of the Asia-Pacific states (see ``queries.left_out``) it leaves out.
+
+    >>> fig, table = coverage_figure(vientiane.load(), dates=("2016-07-26",))
+    >>> table.loc["SCO", "2016-07-26"] > table.loc["ARF", "2016-07-26"]
+    np.True_
+    """
+    import pandas as pd
+
+    table = pd.DataFrame(
+        {d: [len(queries.left_out(facts, o, on=d)) for o in organizations] for d in dates},
+        index=pd.Index(list(organizations), name="organization"),
+    )
+    fig = _figure(8, 4)
+    ax = fig.add_subplot()
+    width = 0.8 / len(dates)
+    for i, day in enumerate(dates):
+        xs = [x + (i - (len(dates) - 1) / 2) * width for x in range(len(organizations))]
+        colors = [style(o)["color"] for o in organizations]
+        ax.bar(
+            xs,
+            table[day],
+            width=width * 0.95,
+            color=colors,
+            edgecolor="black",
+            linewidth=0.5,
+            hatch=["", "///"][i % 2],
+            label=f"{queries.as_date(day):%d %b %Y}",
+        )
+        for x, value in zip(xs, table[day], strict=True):
+            ax.text(x, value + 0.3, str(value), ha="center", va="bottom", fontsize=8)
+    ax.set_xticks(range(len(organizations)), organizations)
+    ax.set_ylabel("Asia-Pacific states left out")
+    ax.legend(frameon=False, title="as of (plain / hatched)")
+    ax.set_title("No body unites all: states each one leaves out", loc="left")
+    return fig, table
+
+
+def quotes_figure(facts):
+    """The article's quotations by speaker and kind (stacked bars).
+
+    >>> fig, table = quotes_figure(vientiane.load())
+    >>> int(table.to_numpy().sum()) == len(vientiane.load().quotes)
+    True
+    """
+    quotes = facts.quotes.assign(who=[queries.speaker_name(facts, s) for s in facts.quotes["speaker"]])
+    table = quotes.pivot_table(index="who", columns="kind", values="id", aggfunc="count", fill_value=0)
+    kinds = [k for k in ("full", "fragment", "scare", "title") if k in table.columns]
+    table = table[kinds]
+    colors = {"full": "#0072B2", "fragment": "#56B4E9", "scare": "#E69F00", "title": "#BBBBBB"}
+    hatches = {"full": "", "fragment": "//", "scare": "..", "title": "xx"}
+    fig = _figure(7, 3.4)
+    ax = fig.add_subplot()
+    left = [0] * len(table)
+    for kind in kinds:
+        ax.barh(
+            table.index,
+            table[kind],
+            left=left,
+            color=colors[kind],
+            hatch=hatches[kind],
+            edgecolor="black",
+            linewidth=0.5,
+            label=kind,
+        )
+        left = [a + b for a, b in zip(left, table[kind], strict=True)]
+    ax.set_xlabel("quotations in the article")
+    ax.legend(frameon=False, title="kind", loc="lower right")
+    ax.set_title("Whose words does the article quote?", loc="left")
+    return fig, table
+
+
+def claims_figure(facts):
+    """The article's claims, paragraph by paragraph, coloured by what other sources say.
+
+    >>> fig, table = claims_figure(vientiane.load())
+    >>> int(table.to_numpy().sum()) == len(vientiane.load().claims)
+    True
+    """
+    claims = facts.claims
+    table = claims.pivot_table(index="paragraph", columns="verdict", values="id", aggfunc="count", fill_value=0)
+    verdicts = [v for v in VERDICT_COLORS if v in table.columns]
+    table = table[verdicts]
+    hatches = {"confirmed": "", "loose": "..", "disputed": "//", "unconfirmed": "xx", "not_checkable": ""}
+    fig = _figure(8, 3.8)
+    ax = fig.add_subplot()
+    bottom = [0] * len(table)
+    for verdict in verdicts:
+        ax.bar(
+            table.index.astype(int),
+            table[verdict],
+            bottom=bottom,
+            color=VERDICT_COLORS[verdict],
+            hatch=hatches[verdict],
+            edgecolor="black",
+            linewidth=0.5,
+            label=verdict.replace("_", " "),
+        )
+        bottom = [a + b for a, b in zip(bottom, table[verdict], strict=True)]
+    ax.set_xticks(range(1, 18))
+    ax.set_xlabel("paragraph of the article (¶)")
+    ax.set_ylabel("claims")
+    ax.legend(frameon=False, ncols=3, loc="upper left")
+    ax.set_title("What the article claims, and what other sources say", loc="left")
+    return fig, table
+
+
+def figures_comparison_figure(facts, quantity_contains="trade"):
+    """The same quantity as different sources give it (horizontal bars, one per source).
+
+    >>> fig, rows = figures_comparison_figure(vientiane.load())
+    >>> "rd2016" in set(rows["source"])
+    True
+    """
+    rows = facts.figures[facts.figures["quantity"].str.contains(quantity_contains, case=False)]
+    rows = rows.sort_values(["period", "value"]).reset_index(drop=True)
+    fig = _figure(8, 0.5 * len(rows) + 1.6)
+    ax = fig.add_subplot()
+    labels = [f"{r.period}: {r.source}" for r in rows.itertuples()]
+    colors = ["#D55E00" if s == "rd2016" else "#0072B2" for s in rows["source"]]
+    ax.barh(
+        range(len(rows)),
+        rows["value"].astype(float),
+        color=colors,
+        edgecolor="black",
+        linewidth=0.5,
+        hatch=["//" if s == "rd2016" else "" for s in rows["source"]],
+    )
+    for y, value in enumerate(rows["value"].astype(float)):
+        ax.text(value, y, f" {value:g}", va="center", fontsize=8)
+    ax.set_yticks(range(len(rows)), labels, fontsize=8)
+    ax.invert_yaxis()
+    units = ", ".join(sorted(set(rows["unit"])))
+    ax.set_xlabel(units)
+    ax.set_title("One number, several sources (hatched: the article)", loc="left")
+    return fig, rows
+
+
+def _missing(value) -> bool:
+    import pandas as pd
+
+    return value is None or pd.isna(value)

@@ -1,0 +1,248 @@
+"""Questions asked of the facts: who belonged to what and when, who said what.
+
+Every function takes the ``Facts`` from ``vientiane.load()`` first. Ids and aliases are
+accepted in any case; dates as strings ("2016-07-26"), ``date`` or ``datetime``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+# The Asia-Pacific forums of the lessons, and the Eurasian bodies Russia leads.
+ASIA_PACIFIC_FORUMS = ("ASEAN", "EAS", "ARF", "APEC")
+EURASIAN_BODIES = ("SCO", "EAEU")
+
+
+class UnknownId(LookupError):
+    """An id or alias that is not in the table; the message lists the known ids."""
+
+
+def as_date(on) -> pd.Timestamp:
+    """A date from a string, ``date``, ``datetime`` or ``None`` (today).
+
+    >>> as_date("2016-07-26")
+    Timestamp('2016-07-26 00:00:00')
+    """
+    if on is None:
+        return pd.Timestamp(dt.date.today())
+    if isinstance(on, str):
+        try:
+            return pd.Timestamp(dt.date.fromisoformat(on.strip()))
+        except ValueError:
+            raise ValueError(f"not a date: {on!r} (write it as YYYY-MM-DD, e.g. '2016-07-26')") from None
+    if isinstance(on, (dt.date, pd.Timestamp)):
+        return pd.Timestamp(on).normalize()
+    raise TypeError(f"on= takes a string, date or datetime, not {type(on).__name__}")
+
+
+def resolve(facts, table: str, key: str) -> str:
+    """The id of the row of ``table`` that ``key`` names: its id, name or an alias, any case.
+
+    >>> facts = vientiane.load()
+    >>> resolve(facts, "organizations", "eeu")
+    'EAEU'
+    >>> resolve(facts, "people", "Mosiaakov")
+    'mosyakov'
+    """
+    frame = facts.tables[table]
+    wanted = str(key).strip().casefold()
+    for row in frame.itertuples():
+        names = [row.id]
+        for column in ("name", "short_name"):
+            value = getattr(row, column, None)
+            if isinstance(value, str):
+                names.append(value)
+        aliases = getattr(row, "aliases", None)
+        if isinstance(aliases, str):
+            names += aliases.split("|")
+        if wanted in {name.strip().casefold() for name in names}:
+            return row.id
+    known = ", ".join(sorted(frame["id"]))
+    raise UnknownId(f"no {table} row is called {key!r}; known ids: {known}")
+
+
+def _holding(facts, on, statuses, alternatives=False) -> pd.DataFrame:
+    """Membership rows in force on the date ``on`` with one of ``statuses``.
+
+    Rows with ``reading == "alternative"`` (a date a source gives against the main
+    reading, see the ``conflicts`` table) count only when ``alternatives`` is True.
+    """
+    day = as_date(on)
+    rows = facts.memberships
+    if not alternatives:
+        rows = rows[rows["reading"] == "main"]
+    in_force = (rows["start"] <= day) & (rows["end"].isna() | (rows["end"] > day))
+    return rows[in_force & rows["status"].isin(list(statuses))]
+
+
+def members(facts, organization: str, on=None, statuses=("member",), alternatives=False) -> list[str]:
+    """Sorted ids of the members of ``organization`` on the date ``on`` (default today).
+
+    ``alternatives=True`` also counts the dates some sources give against the main
+    reading: Russia "joined" the EAS in 2010 by the Russian reading, in 2011 by ASEAN's.
+
+    >>> members(vientiane.load(), "eeu", on="2015-06-01")
+    ['ARM', 'BLR', 'KAZ', 'RUS']
+    >>> "RUS" in members(vientiane.load(), "EAS", on="2011-01-01", alternatives=True)
+    True
+    """
+    org = resolve(facts, "organizations", organization)
+    founded = facts.organizations.set_index("id").loc[org, "founded"]
+    if as_date(on) < founded:
+        return []
+    rows = _holding(facts, on, statuses, alternatives)
+    return sorted(set(rows.loc[rows["organization"] == org, "member"]))
+
+
+def organizations_of(facts, country: str, on=None, statuses=("member",), alternatives=False) -> list[str]:
+    """Sorted ids of the organizations ``country`` belonged to on the date ``on``.
+
+    >>> organizations_of(vientiane.load(), "Russia", on="2016-07-26")
+    ['APEC', 'ARF', 'EAEU', 'EAS', 'SCO']
+    """
+    member = resolve(facts, "countries", country)
+    rows = _holding(facts, on, statuses, alternatives)
+    return sorted(set(rows.loc[rows["member"] == member, "organization"]))
+
+
+def status_on(facts, country: str, organization: str, on=None) -> str | None:
+    """The status ``country`` held in ``organization`` on ``on``, or None.
+
+    >>> status_on(vientiane.load(), "RUS", "ASEAN", on="2016-07-26")
+    'dialogue_partner'
+    """
+    member = resolve(facts, "countries", country)
+    org = resolve(facts, "organizations", organization)
+    statuses = facts.memberships["status"].unique()
+    rows = _holding(facts, on, statuses)
+    rows = rows[(rows["member"] == member) & (rows["organization"] == org)]
+    return rows.sort_values("start")["status"].iloc[-1] if len(rows) else None
+
+
+def history(facts, country: str, organization: str | None = None) -> pd.DataFrame:
+    """Every membership row of ``country`` (optionally in one organization), oldest first.
+
+    >>> history(vientiane.load(), "RUS", "ASEAN")["status"].tolist()[:2]
+    ['consultative_partner', 'dialogue_partner']
+    """
+    member = resolve(facts, "countries", country)
+    rows = facts.memberships[facts.memberships["member"] == member]
+    if organization is not None:
+        rows = rows[rows["organization"] == resolve(facts, "organizations", organization)]
+    columns = ["organization", "status", "start", "end", "certainty", "conflict", "source", "note"]
+    return rows.sort_values(["start", "organization"])[columns].reset_index(drop=True)
+
+
+def membership_matrix(facts, on=None, organizations=None, countries=None) -> pd.DataFrame:
+    """Country x organization table of True/False membership on ``on``.
+
+    Rows are every country that was a member of any of the organizations that day
+    (or ``countries``), sorted by name; columns follow ``organizations``.
+
+    >>> m = membership_matrix(vientiane.load(), on="2016-07-26")
+    >>> bool(m.loc["RUS", "EAS"]), bool(m.loc["RUS", "ASEAN"])
+    (True, False)
+    """
+    orgs = [resolve(facts, "organizations", o) for o in (organizations or facts.organizations["id"])]
+    rows = _holding(facts, on, ("member",))
+    rows = rows[rows["organization"].isin(orgs)]
+    ids = sorted(set(rows["member"])) if countries is None else [resolve(facts, "countries", c) for c in countries]
+    matrix = pd.DataFrame(False, index=pd.Index(ids, name="country"), columns=orgs)
+    for row in rows.itertuples():
+        if row.member in matrix.index:
+            matrix.loc[row.member, row.organization] = True
+    names = facts.countries.set_index("id")["short_name"]
+    order = sorted(matrix.index, key=lambda c: names.get(c, c))
+    return matrix.loc[order]
+
+
+def overlap(facts, organizations, on=None) -> dict[str, list[str]]:
+    """Members of all (``intersection``), of any (``union``) of ``organizations`` on ``on``.
+
+    >>> overlap(vientiane.load(), ["SCO", "EAS"], on="2016-07-26")["intersection"]
+    ['CHN', 'RUS']
+    """
+    sets = [set(members(facts, org, on=on)) for org in organizations]
+    if not sets:
+        return {"intersection": [], "union": []}
+    return {"intersection": sorted(set.intersection(*sets)), "union": sorted(set.union(*sets))}
+
+
+def membership_counts(facts, organizations=None, years=None) -> pd.DataFrame:
+    """Number of members of each organization on 31 December of each year.
+
+    >>> counts = membership_counts(vientiane.load(), ["ASEAN"], years=[1967, 1999])
+    >>> counts.loc[1999, "ASEAN"]
+    np.int64(10)
+    """
+    orgs = [resolve(facts, "organizations", o) for o in (organizations or facts.organizations["id"])]
+    years = list(years or range(1967, as_date(None).year + 1))
+    data = {org: [len(members(facts, org, on=f"{year}-12-31")) for year in years] for org in orgs}
+    return pd.DataFrame(data, index=pd.Index(years, name="year"))
+
+
+def left_out(facts, organization: str, on=None, universe=ASIA_PACIFIC_FORUMS) -> list[str]:
+    """States in any of the ``universe`` forums on ``on`` that ``organization`` leaves out.
+
+    This is the lessons' working answer to "all the Asia-Pacific states": everyone
+    in ASEAN, the EAS, the ARF or APEC that day. EUU (the EU) is not a state and is
+    left out of the universe.
+
+    >>> "USA" in left_out(vientiane.load(), "SCO", on="2016-07-26")
+    True
+    """
+    org = resolve(facts, "organizations", organization)
+    everyone = set(overlap(facts, universe, on=on)["union"])
+    kinds = facts.countries.set_index("id")["kind"]
+    everyone = {c for c in everyone if kinds.get(c) != "union"}
+    return sorted(everyone - set(members(facts, org, on=on)))
+
+
+def timeline(facts, start=None, end=None, organizations=None) -> pd.DataFrame:
+    """Events between ``start`` and ``end`` (inclusive), optionally of some organizations.
+
+    >>> timeline(vientiane.load(), "2016-07-25", "2016-07-26")["start"].min()
+    Timestamp('2016-07-25 00:00:00')
+    """
+    events = facts.events
+    keep = pd.Series(True, index=events.index)
+    if start is not None:
+        keep &= events["start"] >= as_date(start)
+    if end is not None:
+        keep &= events["start"] <= as_date(end)
+    if organizations:
+        orgs = [resolve(facts, "organizations", o) for o in organizations]
+        keep &= events["organization"].isin(orgs)
+    return events[keep].sort_values(["start", "id"]).reset_index(drop=True)
+
+
+def quotes_of(facts, speaker: str | None = None, topic: str | None = None, text: str = "") -> pd.DataFrame:
+    """The article's quotations, filtered by speaker, topic and words (any case).
+
+    ``speaker`` may be a person's id, name or alias; "" or None means anyone, and
+    "unattributed" the quotes whose speaker the article does not name.
+
+    >>> quotes_of(vientiane.load(), speaker="Lavrov")["paragraph"].tolist()
+    [4, 15, 15]
+    """
+    quotes = facts.quotes
+    keep = pd.Series(True, index=quotes.index)
+    if speaker == "unattributed":
+        keep &= quotes["speaker"].isna()
+    elif speaker:
+        keep &= quotes["speaker"] == resolve(facts, "people", speaker)
+    if topic:
+        topic_id = resolve(facts, "topics", topic)
+        keep &= quotes["topics"].fillna("").str.split("|").apply(lambda ids: topic_id in ids)
+    if text.strip():
+        keep &= quotes["words"].str.casefold().str.contains(text.strip().casefold(), regex=False)
+    return quotes[keep].sort_values(["paragraph", "id"]).reset_index(drop=True)
+
+
+def speaker_name(facts, person_id) -> str:
+    """The display name of a person id, or "(not named)" for an empty speaker."""
+    if pd.isna(person_id) or not person_id:
+        return "(not named)"
+    return facts.people.set_index("id").loc[person_id, "name"]

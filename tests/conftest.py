@@ -1,0 +1,34 @@
+"""Shared fixtures: the bundled facts, and a scratch copy of the data package to break."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import vientiane
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def facts():
+    return vientiane.load()
+
+
+@pytest.fixture
+def package(tmp_path, monkeypatch):
+    """A copy of data/ and seeds/ in a temporary project folder; returns its datapackage.json.
+
+    Validation is never cached for it (each test gets an empty cache folder).
+    """
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    monkeypatch.setenv("VIENTIANE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path / "data" / "datapackage.json"
+
+
+@pytest.fixture(autouse=True)
+def _doctest_names(doctest_namespace):
+    # The docstrings' examples say vientiane.load() as a student would type it.
+    doctest_namespace["vientiane"] = vientiane

@@ -1,0 +1,140 @@
+"""The library's promises: the calls the README and the lessons make."""
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+import vientiane
+from vientiane import queries
+
+EAS_2016 = [
+    "AUS",
+    "BRN",
+    "CHN",
+    "IDN",
+    "IND",
+    "JPN",
+    "KHM",
+    "KOR",
+    "LAO",
+    "MMR",
+    "MYS",
+    "NZL",
+    "PHL",
+    "RUS",
+    "SGP",
+    "THA",
+    "USA",
+    "VNM",
+]
+
+
+def test_eas_had_18_members_in_vientiane(facts):
+    assert facts.members("EAS", on="2016-07-26") == EAS_2016
+
+
+@pytest.mark.parametrize(
+    "on", ["2016-07-26", dt.date(2016, 7, 26), dt.datetime(2016, 7, 26, 15, 30), pd.Timestamp("2016-07-26")]
+)
+def test_on_takes_strings_dates_and_datetimes(facts, on):
+    assert facts.members("EAS", on=on) == EAS_2016
+
+
+@pytest.mark.parametrize("name", ["EAEU", "eaeu", "eeu", "EEU", "Eurasian Economic Union", " eurasian economic union "])
+def test_organization_aliases_in_any_case(facts, name):
+    assert facts.members(name, on="2016-07-26") == ["ARM", "BLR", "KAZ", "KGZ", "RUS"]
+
+
+@pytest.mark.parametrize("name", ["Mosiaakov", "mosyakov", "Dmitry Mosyakov", "MOSIAAKOV"])
+def test_person_aliases(facts, name):
+    assert queries.resolve(facts, "people", name) == "mosyakov"
+
+
+def test_not_yet_founded_is_empty(facts):
+    assert facts.members("EAEU", on="2014-12-31") == []
+    assert facts.members("EAS", on="2005-12-13") == []
+    assert facts.members("ASEAN", on="1967-08-08") == ["IDN", "MYS", "PHL", "SGP", "THA"]
+
+
+def test_unknown_id_lists_the_known_ones(facts):
+    with pytest.raises(vientiane.UnknownId) as err:
+        facts.members("NATO")
+    message = str(err.value)
+    for known in ("ASEAN", "EAS", "ARF", "SCO", "EAEU", "APEC"):
+        assert known in message
+
+
+def test_bad_date_is_a_clear_error(facts):
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        facts.members("EAS", on="26/07/2016")
+
+
+def test_organizations_of_russia(facts):
+    assert facts.organizations_of("RUS", on="2016-07-26") == ["APEC", "ARF", "EAEU", "EAS", "SCO"]
+    assert facts.organizations_of("russian federation", on="1995-01-01") == ["ARF"]
+    assert queries.status_on(facts, "RUS", "ASEAN", on="2016-07-26") == "dialogue_partner"
+    assert queries.status_on(facts, "RUS", "ASEAN", on="2019-01-01") == "strategic_partner"
+
+
+def test_enlargements_over_time(facts):
+    assert len(facts.members("ASEAN", on="1999-04-29")) == 9
+    assert len(facts.members("ASEAN", on="1999-04-30")) == 10
+    assert "TLS" in facts.members("ASEAN", on="2025-10-26")
+    assert len(facts.members("ARF", on="1994-07-25")) == 18
+    assert len(facts.members("ARF", on="2007-08-02")) == 27
+    assert len(facts.members("SCO", on="2017-06-09")) == 8
+    assert len(facts.members("SCO", on="2023-07-04")) == 9
+    assert len(facts.members("SCO", on="2024-07-04")) == 10
+    assert len(facts.members("APEC", on="1998-12-31")) == 21
+
+
+def test_eas_entry_readings_differ(facts):
+    # The main reading (ASEAN's) has Russia in from the 6th EAS; the Russian reading from the 5th.
+    assert "RUS" not in facts.members("EAS", on="2011-01-01")
+    assert "RUS" in facts.members("EAS", on="2011-01-01", alternatives=True)
+    assert "RUS" in facts.members("EAS", on="2011-11-19")
+
+
+def test_tables_have_real_dtypes(facts):
+    assert pd.api.types.is_datetime64_any_dtype(facts.memberships["start"])
+    assert pd.api.types.is_datetime64_any_dtype(facts.events["end"])
+    assert pd.api.types.is_integer_dtype(facts.quotes["paragraph"])
+    assert pd.api.types.is_float_dtype(facts.figures["value"])
+    assert pd.api.types.is_string_dtype(facts.quotes["words"])
+
+
+def test_excerpts_table(facts):
+    table = facts.excerpts()
+    assert list(table.columns) == ["table", "id", "source", "excerpt", "verified"]
+    assert table["verified"].all()
+    assert {"quotes", "claims", "figures", "encounters"} <= set(table["table"])
+
+
+def test_load_by_path_equals_bundled(facts):
+    again = vientiane.load(str(vientiane.facts.BUNDLED))
+    pd.testing.assert_frame_equal(again.memberships, facts.memberships)
+
+
+def test_load_returns_independent_copies():
+    first = vientiane.load()
+    first.quotes.loc[0, "words"] = "changed"
+    assert vientiane.load().quotes.loc[0, "words"] != "changed"
+
+
+def test_membership_matrix_and_overlap(facts):
+    matrix = queries.membership_matrix(facts, on="2016-07-26")
+    assert matrix["EAS"].sum() == 18 and matrix["ARF"].sum() == 27
+    assert queries.overlap(facts, ["SCO", "EAS"], on="2016-07-26")["intersection"] == ["CHN", "RUS"]
+    assert "USA" in queries.left_out(facts, "SCO", on="2016-07-26")
+    # The widest forum, the ARF, still leaves out APEC's Pacific Americans and two economies.
+    assert queries.left_out(facts, "ARF", on="2016-07-26") == ["CHL", "HKG", "MEX", "PER", "TWN"]
+
+
+def test_quotes_of_filters(facts):
+    assert len(queries.quotes_of(facts, speaker="unattributed")) == 3
+    assert queries.quotes_of(facts, text="UMBRELLA")["id"].tolist() == [
+        "q07_umbrella_statement",
+        "q08_umbrella_structure",
+    ]
+    assert set(queries.quotes_of(facts, topic="syria")["id"]) == {"q06_moderate_opposition"}

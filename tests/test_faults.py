@@ -1,0 +1,175 @@
+"""Every kind of bad input gives one FactsError that names the file, row and column."""
+
+import csv
+import json
+
+import pytest
+
+import vientiane
+
+
+def edit(path, row, column, value):
+    """Set one cell of a CSV (row counted as a spreadsheet does: header = 1)."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        records = list(csv.reader(handle))
+    header = records[0]
+    records[row - 1][header.index(column)] = value
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(records)
+
+
+def faults_of(package):
+    with pytest.raises(vientiane.FactsError) as err:
+        vientiane.load(package)
+    return err.value
+
+
+def only(error, **expected):
+    """The single fault of ``error``, checked against ``expected`` attributes."""
+    assert len(error.faults) == 1, str(error)
+    fault = error.faults[0]
+    for name, value in expected.items():
+        assert getattr(fault, name) == value, str(error)
+    return fault
+
+
+def test_facts_error_is_a_value_error():
+    assert issubclass(vientiane.FactsError, ValueError)
+
+
+def test_the_copy_loads(package):
+    assert len(vientiane.load(package).members("EAS", on="2016-07-26")) == 18
+
+
+def test_missing_file(package):
+    (package.parent / "quotes.csv").unlink()
+    only(faults_of(package), file="data/quotes.csv", message="file not found")
+
+
+def test_missing_package(tmp_path):
+    only(faults_of(tmp_path / "nowhere" / "datapackage.json"), message="file not found")
+
+
+def test_invalid_datapackage_json(package):
+    package.write_text(
+        package.read_text(encoding="utf-8").replace('"resources": [', '"resources": [,', 1), encoding="utf-8"
+    )
+    fault = only(faults_of(package), file="data/datapackage.json")
+    assert "invalid JSON" in fault.message and fault.row is not None
+
+
+def test_missing_column(package):
+    path = package.parent / "people.csv"
+    text = path.read_text(encoding="utf-8").replace("role_start,", "", 1)
+    path.write_text(text, encoding="utf-8")
+    error = faults_of(package)
+    assert any(
+        f.file == "data/people.csv" and f.row == 1 and f.column == "role_start" and f.message == "missing column"
+        for f in error.faults
+    ), str(error)
+
+
+def test_wrong_type(package):
+    edit(package.parent / "quotes.csv", 3, "paragraph", "four")
+    only(faults_of(package), file="data/quotes.csv", row=3, column="paragraph")
+
+
+def test_impossible_date(package):
+    edit(package.parent / "events.csv", 5, "start", "2016-02-30")
+    fault = only(faults_of(package), file="data/events.csv", row=5, column="start")
+    assert "2016-02-30" in fault.message
+
+
+def test_duplicate_id(package):
+    path = package.parent / "topics.csv"
+    with open(path, encoding="utf-8", newline="") as handle:
+        first_id = list(csv.reader(handle))[1][0]
+    edit(path, 3, "id", first_id)
+    only(faults_of(package), file="data/topics.csv", row=3, column="id")
+
+
+def test_reference_to_unknown_id(package):
+    edit(package.parent / "memberships.csv", 4, "member", "XXX")
+    fault = only(faults_of(package), file="data/memberships.csv", row=4, column="member")
+    assert "XXX" in fault.message
+
+
+def test_excerpt_not_in_the_article(package):
+    edit(package.parent / "quotes.csv", 2, "excerpt", "Lavrov said something he never said")
+    fault = only(faults_of(package), file="data/quotes.csv", row=2, column="excerpt")
+    assert "seeds/000_6c3e8eb290f461cb.txt" in fault.message
+
+
+def test_excerpt_with_straightened_quotes_is_refused(package):
+    # Curly quotes are part of the exact characters: straightening them is a change.
+    path = package.parent / "quotes.csv"
+    edit(path, 3, "excerpt", 'the organization is a "systematically important element" for Russian diplomacy')
+    only(faults_of(package), file="data/quotes.csv", row=3, column="excerpt")
+
+
+def test_excerpt_tolerates_only_white_space(package):
+    edit(
+        package.parent / "figures.csv",
+        2,
+        "excerpt",
+        "last year trade turnover   between Russia\nand the ASEAN nations amounted to only $13.7 billion",
+    )
+    assert vientiane.load(package)
+
+
+def test_broken_csv_quoting(package):
+    path = package.parent / "topics.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[3] = lines[3].replace(",", ',"', 1)  # an opening quote that never closes
+    path.write_text("\n".join(lines), encoding="utf-8")
+    fault = only(faults_of(package), file="data/topics.csv")
+    assert fault.row == 4 and "quot" in fault.message
+
+
+def test_bytes_that_are_not_utf8(package):
+    path = package.parent / "people.csv"
+    data = path.read_bytes().replace("Stéphane".encode(), "Stéphane".encode("latin-1"), 1)
+    path.write_bytes(data)
+    fault = only(faults_of(package), file="data/people.csv", column="name")
+    assert "UTF-8" in fault.message and fault.row > 1
+
+
+def test_end_before_start(package):
+    edit(package.parent / "memberships.csv", 2, "end", "1900-01-01")
+    only(faults_of(package), file="data/memberships.csv", row=2, column="end")
+
+
+def test_unknown_topic_in_a_list(package):
+    edit(package.parent / "quotes.csv", 2, "topics", "security_architecture|astrology")
+    fault = only(faults_of(package), file="data/quotes.csv", row=2, column="topics")
+    assert "astrology" in fault.message
+
+
+def test_every_fault_is_listed_not_just_the_first(package):
+    edit(package.parent / "quotes.csv", 2, "paragraph", "x")
+    edit(package.parent / "events.csv", 3, "start", "2016-13-01")
+    edit(package.parent / "memberships.csv", 5, "organization", "NATO")
+    error = faults_of(package)
+    places = {(f.file, f.row, f.column) for f in error.faults}
+    assert {
+        ("data/quotes.csv", 2, "paragraph"),
+        ("data/events.csv", 3, "start"),
+        ("data/memberships.csv", 5, "organization"),
+    } <= places
+    assert "3 fault(s)" in str(error)
+
+
+def test_no_resource_for_a_table(package):
+    descriptor = json.loads(package.read_text(encoding="utf-8"))
+    descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] != "claims"]
+    package.write_text(json.dumps(descriptor), encoding="utf-8")
+    fault = only(faults_of(package), file="data/datapackage.json", column="resources")
+    assert "claims" in fault.message
+
+
+def test_nothing_is_half_loaded(package):
+    edit(package.parent / "quotes.csv", 2, "paragraph", "x")
+    faults_of(package)
+    faults_of(package)  # a second call fails the same way: no cached half-result
+    edit(package.parent / "quotes.csv", 2, "paragraph", "3")
+    assert vientiane.load(package).quotes["paragraph"].iloc[0] == 3
