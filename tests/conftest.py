@@ -26,9 +26,3 @@ def package(tmp_path, monkeypatch):
     monkeypatch.setenv("VIENTIANE_CACHE", str(tmp_path / "cache"))
     monkeypatch.chdir(tmp_path)
     return tmp_path / "data" / "datapackage.json"
-
-
-@pytest.fixture(autouse=True)
-def _doctest_names(doctest_namespace):
-    # The docstrings' examples say vientiane.load() as a student would type it.
-    doctest_namespace["vientiane"] = vientiane

@@ -9,6 +9,7 @@ still read in greyscale print.
 from __future__ import annotations
 
 import matplotlib
+import matplotlib.dates
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
@@ -71,36 +72,46 @@ def _legend(ax, organizations, **kwargs):
 
 
 def timeline_figure(facts, start="1967-01-01", end=None, organizations=None):
-    """Events on a time line, one lane per organization (and one for the others).
+    """Events on a time line. Up to 30 events get a row each, labelled with date and name;
+    more are drawn in one lane per organization (and one for the others).
 
     >>> fig, data = timeline_figure(vientiane.load(), "2016-01-01", "2016-12-31")
     >>> "vte2016_eas_fmm" in set(data["id"])
     True
     """
     data = queries.timeline(facts, start, end, organizations)
-    lanes = [o for o in ORGANIZATION_STYLE if o in set(data["organization"].dropna())]
-    if data["organization"].isna().any():
-        lanes.append("other")
-    fig = _figure(9, 0.6 * len(lanes) + 1.6)
+    lane_of = data["organization"].fillna("other")
+    lanes = [o for o in ORGANIZATION_STYLE if o in set(lane_of)] + (["other"] if "other" in set(lane_of) else [])
+    few = len(data) <= 30
+    fig = _figure(9, 0.32 * len(data) + 1.6 if few else 0.6 * len(lanes) + 1.6)
     ax = fig.add_subplot()
-    for lane, org in enumerate(lanes):
-        rows = data[data["organization"].isna()] if org == "other" else data[data["organization"] == org]
+    ys = list(range(len(data))) if few else [lanes.index(o) for o in lane_of]
+    for org in lanes:
         look = style(org)
+        rows = [i for i, o in enumerate(lane_of) if o == org]
         ax.scatter(
-            rows["start"],
-            [lane] * len(rows),
+            data["start"].iloc[rows],
+            [ys[i] for i in rows],
             s=60,
             color=look["color"],
             marker=look["marker"],
             edgecolor="black",
             linewidth=0.6,
             zorder=3,
+            label=org,
         )
-    ax.set_yticks(range(len(lanes)), lanes)
-    ax.set_ylim(-0.7, len(lanes) - 0.3)
+    if few:
+        labels = [f"{row.start:%d %b %Y}  {_short(row.name, 48)}" for row in data.itertuples()]
+        ax.set_yticks(range(len(data)), labels, fontsize=8)
+        ax.set_ylim(len(data) - 0.5, -0.5)
+        ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
+    else:
+        ax.set_yticks(range(len(lanes)), lanes)
+        ax.set_ylim(-0.7, len(lanes) - 0.3)
+    _date_axis(ax)
     ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
-    ax.set_title(f"Events {data['start'].min():%Y}–{data['start'].max():%Y}" if len(data) else "No events")
-    ax.set_xlabel("date")
+    span = f"{data['start'].min():%b %Y} – {data['start'].max():%b %Y}" if len(data) else "none"
+    ax.set_title(f"Events, {span}", loc="left")
     return fig, data
 
 
@@ -170,6 +181,7 @@ def overlap_figure(facts, on="2016-07-26", organizations=None):
     for x, count in zip(xs, combos["count"], strict=True):
         bars.text(x, count + 0.2, str(count), ha="center", va="bottom", fontsize=8)
     bars.set_xticks([])
+    bars.set_ylim(0, combos["count"].max() * 1.18 if len(combos) else 1)
     bars.set_ylabel("states")
     bars.set_title(f"Overlapping memberships on {queries.as_date(on):%d %B %Y}", loc="left")
     for y, org in enumerate(orgs):
@@ -238,24 +250,27 @@ def country_history_figure(facts, country: str):
     for y, row in enumerate(rows.itertuples()):
         end = row.end if not _missing(row.end) else today
         look = style(row.organization)
+        alternative = row.reading == "alternative"  # drawn outlined: a date another source gives
         ax.barh(
             y,
             (end - row.start).days,
             left=row.start,
             height=0.6,
-            color=look["color"],
+            color="white" if alternative else look["color"],
             hatch=look["hatch"],
-            edgecolor="white",
-            alpha=0.55 if row.certainty == "uncertain" else 1.0,
+            edgecolor=look["color"] if alternative else "white",
+            linestyle="--" if alternative else "-",
+            alpha=0.55 if row.certainty == "uncertain" and not alternative else 1.0,
         )
-        labels.append(
-            f"{row.organization}: {row.status.replace('_', ' ')}" + (" (?)" if row.certainty == "uncertain" else "")
-        )
+        label = f"{row.organization}: {row.status.replace('_', ' ')}"
+        label += " (?)" if row.certainty == "uncertain" else ""
+        label += " [alternative]" if alternative else ""
+        labels.append(label)
     ax.set_yticks(range(len(rows)), labels, fontsize=8)
     ax.set_ylim(len(rows) - 0.4, -0.6)
     ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
     ax.set_title(f"{names.get(member, member)}: memberships over time", loc="left")
-    ax.set_xlabel("(?) = date uncertain; faded bars likewise")
+    ax.set_xlabel("(?) = date uncertain (faded); [alternative] = a date another source gives (outlined)")
     return fig, rows
 
 
@@ -397,6 +412,17 @@ def figures_comparison_figure(facts, quantity_contains="trade"):
     ax.set_xlabel(units)
     ax.set_title("One number, several sources (hatched: the article)", loc="left")
     return fig, rows
+
+
+def _date_axis(ax) -> None:
+    # Concise dates: "2016 / Jun / Jul" rather than overlapping "2016-06-01" labels.
+    locator = matplotlib.dates.AutoDateLocator(maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(matplotlib.dates.ConciseDateFormatter(locator))
+
+
+def _short(text: str, limit: int = 32) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _missing(value) -> bool:

@@ -131,7 +131,7 @@ def history(facts, country: str, organization: str | None = None) -> pd.DataFram
     rows = facts.memberships[facts.memberships["member"] == member]
     if organization is not None:
         rows = rows[rows["organization"] == resolve(facts, "organizations", organization)]
-    columns = ["organization", "status", "start", "end", "certainty", "conflict", "source", "note"]
+    columns = ["organization", "status", "start", "end", "reading", "certainty", "conflict", "source", "note"]
     return rows.sort_values(["start", "organization"])[columns].reset_index(drop=True)
 
 

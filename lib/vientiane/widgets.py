@@ -1,0 +1,324 @@
+"""The explorers the lessons show. Each is two parts:
+
+* a plain *view* function, state in and result out (``timeline_view(facts, 2010, 2016, ["EAS"])``),
+  which tests and students can call without a browser;
+* an *explorer* that only wires ipywidgets controls to that function and shows its result.
+
+Every explorer carries the CSS classes ``vientiane-explorer`` and ``vientiane-<name>``; its
+result area has ``vientiane-output``. The result is written into the Output widget's state
+(not printed), so it is saved with the notebook and shown by viewers without a kernel.
+Text from the data is HTML-escaped wherever it is shown as HTML.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+
+import ipywidgets as widgets
+import pandas as pd
+
+from . import figures, plots, queries
+
+DEFAULT_DAY = "2016-07-26"
+
+
+# ----------------------------------------------------------------------- output blocks
+
+
+def _png_output(fig, alt: str) -> dict:
+    png = figures.png_bytes(fig)
+    return {
+        "output_type": "display_data",
+        "metadata": {},
+        "data": {"image/png": base64.b64encode(png).decode(), "text/plain": alt},
+    }
+
+
+def _html_output(markup: str, text: str) -> dict:
+    return {"output_type": "display_data", "metadata": {}, "data": {"text/html": markup, "text/plain": text}}
+
+
+def table_html(frame: pd.DataFrame, columns=None) -> str:
+    """A DataFrame as an HTML table with every cell escaped (a quote may contain ``<script>``).
+
+    >>> table_html(pd.DataFrame({"words": ["<b>x</b>"]}))
+    '<table class="vientiane-table"><thead><tr><th>words</th></tr></thead><tbody><tr><td>&lt;b&gt;x&lt;/b&gt;</td></tr></tbody></table>'
+    """
+    frame = frame if columns is None else frame[columns]
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in row) + "</tr>"
+        for row in frame.itertuples(index=False)
+    )
+    return f'<table class="vientiane-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _cell(value) -> str:
+    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return f"{value:%Y-%m-%d}"
+    return str(value)
+
+
+class Explorer(widgets.VBox):
+    """Controls above, result below; ``refresh()`` re-renders from the controls' values.
+
+    ``render`` takes no arguments, reads the controls, and returns ``(result, outputs)``:
+    the plain result (kept in ``.result`` for tests) and the output blocks to show.
+    """
+
+    def __init__(self, name: str, title: str, controls: list, render):
+        self.name = name
+        self.controls = controls
+        self._render = render
+        self.result = None
+        self.output = widgets.Output()
+        self.output.add_class("vientiane-output")
+        heading = widgets.HTML(f"<b>{html.escape(title)}</b>")
+        super().__init__([heading, widgets.HBox(controls), self.output])
+        self.add_class("vientiane-explorer")
+        self.add_class(f"vientiane-{name}")
+        for control in controls:
+            control.observe(self.refresh, names="value")
+        self.refresh()
+
+    def refresh(self, change=None) -> None:
+        self.result, outputs = self._render()
+        self.output.outputs = tuple(outputs)
+
+    def __repr__(self) -> str:  # what nbval compares: short and the same every run
+        return f"Explorer({self.name!r})"
+
+
+# ------------------------------------------------------------------ 01: the timeline
+
+
+def timeline_view(facts, first_year: int, last_year: int, organizations=()):
+    """Events from ``first_year`` to ``last_year`` (of ``organizations``, or all): figure and table.
+
+    >>> fig, table = timeline_view(vientiane.load(), 2016, 2016, ["EAS"])
+    >>> table["start"].dt.year.unique().tolist()
+    [2016]
+    """
+    fig, table = plots.timeline_figure(facts, f"{first_year}-01-01", f"{last_year}-12-31", list(organizations) or None)
+    return fig, table
+
+
+def timeline_explorer(facts) -> Explorer:
+    """Filter the time line by period and organization (lesson 01)."""
+    years = widgets.IntRangeSlider(value=(2010, 2016), min=1967, max=2026, description="Years", continuous_update=False)
+    orgs = widgets.SelectMultiple(options=list(facts.organizations["id"]), value=(), description="Bodies", rows=6)
+
+    def render():
+        fig, table = timeline_view(facts, years.value[0], years.value[1], orgs.value)
+        alt = f"{len(table)} events from {years.value[0]} to {years.value[1]}"
+        return table, [
+            _png_output(fig, alt),
+            _html_output(table_html(table, ["start", "name", "organization", "place"]), alt),
+        ]
+
+    return Explorer("timeline", "Time line: choose the years and (optionally) the bodies", [years, orgs], render)
+
+
+# ------------------------------------------------------------ 02: membership structures
+
+
+def membership_view(facts, year: int, day: str = "07-26"):
+    """Membership matrix on ``day`` of ``year``: figure and the True/False table.
+
+    >>> fig, matrix = membership_view(vientiane.load(), 2016)
+    >>> int(matrix["SCO"].sum())
+    6
+    """
+    return plots.membership_matrix_figure(facts, on=f"{year}-{day}")
+
+
+def membership_explorer(facts) -> Explorer:
+    """A year slider that redraws the country-by-organization matrix (lesson 02)."""
+    year = widgets.IntSlider(value=2016, min=1967, max=2026, description="Year", continuous_update=False)
+
+    def render():
+        fig, matrix = membership_view(facts, year.value)
+        alt = f"Membership matrix on 26 July {year.value}: {len(matrix)} states"
+        return matrix, [_png_output(fig, alt)]
+
+    return Explorer("membership", "Who belonged to what on 26 July of the chosen year", [year], render)
+
+
+def country_view(facts, country: str):
+    """A country's memberships over time: figure and rows.
+
+    >>> fig, rows = country_view(vientiane.load(), "IND")
+    >>> "SCO" in set(rows["organization"])
+    True
+    """
+    return plots.country_history_figure(facts, country)
+
+
+def country_explorer(facts, country: str = "RUS") -> Explorer:
+    """Pick a country to see its memberships and partner statuses over time (lesson 02)."""
+    names = facts.countries.sort_values("short_name")
+    options = [(row.short_name, row.id) for row in names.itertuples() if (facts.memberships["member"] == row.id).any()]
+    picker = widgets.Dropdown(options=options, value=country, description="Country")
+
+    def render():
+        fig, rows = country_view(facts, picker.value)
+        alt = f"Memberships of {picker.label} over time: {len(rows)} rows"
+        shown = rows.assign(end=rows["end"].map(_cell).replace("", "still"))
+        columns = ["organization", "status", "start", "end", "reading", "certainty"]
+        return rows, [_png_output(fig, alt), _html_output(table_html(shown, columns), alt)]
+
+    return Explorer("country", "One country's memberships over time", [picker], render)
+
+
+def overlap_view(facts, organizations, year: int) -> pd.DataFrame:
+    """Members of all and of any of ``organizations`` on 26 July ``year``, with names.
+
+    >>> int(overlap_view(vientiane.load(), ["SCO", "EAS"], 2016).loc["all", "count"])
+    2
+    """
+    sets = queries.overlap(facts, list(organizations), on=f"{year}-07-26")
+    names = facts.countries.set_index("id")["short_name"]
+    rows = {
+        key: {"count": len(ids), "states": ", ".join(names.get(i, i) for i in ids)}
+        for key, ids in (("all", sets["intersection"]), ("any", sets["union"]))
+    }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def overlap_explorer(facts) -> Explorer:
+    """Pick organizations to see their intersection and union (lesson 02)."""
+    orgs = widgets.SelectMultiple(
+        options=list(facts.organizations["id"]), value=("SCO", "EAS"), description="Bodies", rows=6
+    )
+    year = widgets.IntSlider(value=2016, min=1967, max=2026, description="Year", continuous_update=False)
+
+    def render():
+        table = overlap_view(facts, orgs.value, year.value)
+        text = f"{' and '.join(orgs.value) or 'no body'} on 26 July {year.value}"
+        markup = f"<p>{html.escape(text)}</p>" + table_html(table.reset_index(names="members of"))
+        return table, [_html_output(markup, text)]
+
+    return Explorer("overlap", "Members of all / any of the chosen bodies", [orgs, year], render)
+
+
+# -------------------------------------------------------------------------- 03: quotes
+
+
+def highlight(paragraph: str, words: str) -> str:
+    """The paragraph as HTML, escaped, with ``words`` marked.
+
+    >>> highlight("He said <b> “hi”.", "hi")
+    'He said &lt;b&gt; “<mark>hi</mark>”.'
+    """
+    before, found, after = paragraph.partition(words)
+    if not found:
+        return html.escape(paragraph)
+    return f"{html.escape(before)}<mark>{html.escape(found)}</mark>{html.escape(after)}"
+
+
+def quotes_view(facts, speaker: str = "", topic: str = "", text: str = ""):
+    """The quotations that match, each shown in its paragraph (HTML) and as a table.
+
+    >>> markup, table = quotes_view(vientiane.load(), speaker="lavrov")
+    >>> len(table), markup.count("<mark>")
+    (3, 3)
+    """
+    table = queries.quotes_of(facts, speaker=speaker or None, topic=topic or None, text=text)
+    paragraphs = facts.paragraphs()["text"]
+    blocks = []
+    for row in table.itertuples():
+        who = queries.speaker_name(facts, row.speaker)
+        blocks.append(
+            f'<div class="vientiane-quote"><p><b>¶{row.paragraph}</b> · {html.escape(who)} · {html.escape(row.kind)}</p>'
+            f"<blockquote>{highlight(paragraphs.loc[row.paragraph], row.words)}</blockquote></div>"
+        )
+    markup = "".join(blocks) or "<p>No quotation matches.</p>"
+    return markup, table
+
+
+def quote_explorer(facts) -> Explorer:
+    """Filter the article's quotations by speaker, topic and words (lesson 03)."""
+    speakers = [("anyone", ""), ("(not named)", "unattributed")]
+    speakers += [(queries.speaker_name(facts, s), s) for s in sorted(facts.quotes["speaker"].dropna().unique())]
+    speaker = widgets.Dropdown(options=speakers, value="", description="Speaker")
+    topic = widgets.Dropdown(
+        options=[("any", "")] + [(r.name, r.id) for r in facts.topics.itertuples()], value="", description="Topic"
+    )
+    search = widgets.Text(value="", placeholder="words…", description="Search", continuous_update=False)
+
+    def render():
+        markup, table = quotes_view(facts, speaker.value, topic.value, search.value)
+        return table, [_html_output(markup, f"{len(table)} quotation(s)")]
+
+    return Explorer("quotes", "Quote explorer", [speaker, topic, search], render)
+
+
+# ------------------------------------------------------------ 04: security architecture
+
+
+def left_out_view(facts, organization: str, year: int) -> pd.DataFrame:
+    """The Asia-Pacific states ``organization`` leaves out on 26 July ``year``, with names.
+
+    >>> left_out_view(vientiane.load(), "EAS", 2016)["id"].tolist()[:3]
+    ['BGD', 'CAN', 'CHL']
+    """
+    ids = queries.left_out(facts, organization, on=f"{year}-07-26")
+    countries = facts.countries.set_index("id")
+    return pd.DataFrame({"id": ids, "name": [countries.loc[i, "short_name"] for i in ids]})
+
+
+def coverage_explorer(facts) -> Explorer:
+    """Pick a body and a year: which Asia-Pacific states does it leave out? (lesson 04)"""
+    body = widgets.Dropdown(options=list(facts.organizations["id"]), value="EAS", description="Body")
+    year = widgets.IntSlider(value=2016, min=1994, max=2026, description="Year", continuous_update=False)
+
+    def render():
+        table = left_out_view(facts, body.value, year.value)
+        text = f"{body.value} on 26 July {year.value} leaves out {len(table)} of the Asia-Pacific states"
+        return table, [_html_output(f"<p>{html.escape(text)}</p>" + table_html(table), text)]
+
+    return Explorer("coverage", "Who is left out?", [body, year], render)
+
+
+# ---------------------------------------------------------------- 05: checking claims
+
+
+def claim_view(facts, claim_id: str) -> str:
+    """A claim of the article with its excerpt, verdict and what other sources say (HTML).
+
+    >>> "disputed" in claim_view(vientiane.load(), "c15_eas_six_years")
+    True
+    """
+    claim = facts.claims.set_index("id").loc[claim_id]
+    parts = [
+        f"<p><b>¶{claim['paragraph']}</b> · verdict: <b>{html.escape(claim['verdict'])}</b> · {html.escape(claim['kind'])}</p>",
+        f"<blockquote>{html.escape(claim['excerpt'])}</blockquote>",
+        f"<p>{html.escape(claim['claim'])}</p>",
+    ]
+    if not pd.isna(claim["note"]):
+        parts.append(f"<p><i>{html.escape(claim['note'])}</i></p>")
+    if not pd.isna(claim["conflict"]):
+        conflict = facts.conflicts.set_index("id").loc[claim["conflict"]]
+        parts.append(f"<p><b>Sources disagree:</b> {html.escape(conflict['positions'])}</p>")
+        parts.append(f"<p><b>Lesson:</b> {html.escape(conflict['teaching_point'])}</p>")
+    if not pd.isna(claim["checked_in"]):
+        refs = ", ".join(claim["checked_in"].split("|"))
+        parts.append(f"<p>Checked against: <code>{html.escape(refs)}</code></p>")
+    return "".join(parts)
+
+
+def claim_explorer(facts) -> Explorer:
+    """Pick a claim of the article to see how it stands against other sources (lesson 05)."""
+    options = [(f"¶{r.paragraph}: {r.claim[:70]}", r.id) for r in facts.claims.itertuples()]
+    picker = widgets.Dropdown(
+        options=options, value="c15_eas_six_years", description="Claim", layout=widgets.Layout(width="95%")
+    )
+
+    def render():
+        markup = claim_view(facts, picker.value)
+        return picker.value, [_html_output(markup, picker.value)]
+
+    return Explorer("claims", "Check a claim", [picker], render)
