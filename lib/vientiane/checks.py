@@ -1,7 +1,8 @@
 """Self-checks for the exercises: ``vientiane.check("02.1", answer)``.
 
-Answers are stored only as SHA-256 hashes of their normalized form, so reading this
-file does not give them away. Authors add an exercise with::
+Answers are stored only as SHA-256 hashes of their normalized form, and the explanation
+shown after a right answer is sealed with that answer, so reading this file gives
+neither away. Authors add an exercise with::
 
     python -m vientiane.checks 02.1 "the answer"
 
@@ -10,6 +11,7 @@ which prints the hash to paste into ``EXERCISES``.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import math
 import sys
@@ -21,8 +23,8 @@ import pandas as pd
 def normalize(answer) -> str:
     """The canonical text of an answer: case, spacing, order of a list and 12 vs 12.0 do not matter.
 
-    >>> normalize([" rus", "CHN"])
-    'chn|rus'
+    >>> normalize([" b", "A"])
+    'a|b'
     >>> normalize(18.0)
     '18'
     """
@@ -48,12 +50,129 @@ def digest(exercise: str, answer) -> str:
     return hashlib.sha256(f"vientiane:{exercise}:{normalize(answer)}".encode()).hexdigest()
 
 
-# exercise id -> (hashes of accepted answers, hint when wrong, explanation when right)
+def _xor(exercise: str, answer, data: bytes) -> bytes:
+    """``data`` XOR a SHA-256 stream keyed by the exercise and the normalized answer."""
+    stream = b""
+    while len(stream) < len(data):
+        stream += hashlib.sha256(f"seal:{exercise}:{normalize(answer)}:{len(stream)}".encode()).digest()
+    return bytes(a ^ b for a, b in zip(data, stream[: len(data)], strict=True))
+
+
+def seal(exercise: str, answer, text: str) -> str:
+    """``text`` readable only with the right ``answer`` (base64 of the XOR).
+
+    >>> unseal("9.9", "x", seal("9.9", "x", "Right!"))
+    'Right!'
+    """
+    return base64.b64encode(_xor(exercise, answer, text.encode("utf-8"))).decode()
+
+
+def unseal(exercise: str, answer, sealed: str) -> str:
+    """The text ``seal`` hid, given the same exercise and answer."""
+    return _xor(exercise, answer, base64.b64decode(sealed)).decode("utf-8")
+
+
+# exercise id -> (hashes of accepted answers, hint when wrong, explanation sealed with the answer)
 EXERCISES: dict[str, tuple[tuple[str, ...], str, str]] = {
     "00.1": (
         ("d25679ba004b88a6243f8329069da85e453ab613201032957c67f9742c2cc57c",),
-        "Count the numbered blocks that facts.paragraphs() returns.",
-        "the article has 17 paragraphs.",
+        "Count the rows of facts.paragraphs().",
+        "/mSn/2VUrMCF7POuXQTOS18LWYXg2inKYe00ow5W",
+    ),
+    "00.2": (
+        ("0b66323a2966ce38c5fa2e241fb44c77b2c13e49013b2137b016362b8e1ef960",),
+        'Use the explorer above, or search facts.paragraphs()["text"] with .str.contains(...). ¶1 uses the words too, but not as Lavrov\'s.',
+        "eymGYtojHiuKxW2KicynH71qt+XYqVxVj3+5iKMu2YF8GuDP",
+    ),
+    "00.3": (
+        ("7571c1def5f6234ad678f648e7791f39344ed01013d5816f39c48aee64254fe9",),
+        "Each one is a row of facts.quotes.",
+        "P9j3hQrC3EFFcfMvuHCGpBI5cSijk7yreV04PbTe/cDM8FllYnnt93geHdtFjVHa",
+    ),
+    "01.1": (
+        ("641a95e7ccc2cc3e8620b8d3f93fa3f448daa490235773705ab8d354363eb187",),
+        "Look in facts.events for the Vientiane meetings of July 2016.",
+        "kyNt8+5TzF92CYfMPsgi3xmuniA5p59F+rN1uGQ6YuZneSOXeI1BOWDu+GpNHY3sK23SqXdbhztaWw==",
+    ),
+    "01.2": (
+        ("96e615323956e48339b8c1c3c178b8ec1807d143e96a448d9b898ad5314ff86d",),
+        "Look at the organizations of the events on 25-26 July 2016.",
+        "OCwUdJXjkf5EhcaRTNFbH8GAtzVE/MMYAxNX20+kEbZWILpqzObb/MZqeB6t5OBL4yo=",
+    ),
+    "01.3": (
+        ("cbd54effc14bf9e67ba6cd65c1fc53587ddad7b90b17a2939d76c35c6c4496d4",),
+        "Subtract two dates of facts.events; .days gives the number.",
+        "6WQ9dKkMhv+WQsraQHDGThgMPPlZLsQ8dFW7752gFurU",
+    ),
+    "01.4": (
+        ("6b294d9dd25712f034b689e8f69a2851d20c217b66e34490c0b877f2ce69a265",),
+        "Keep the encounters whose source is not the article (rd2016) and that took place in Vientiane.",
+        "1A5pvOxIS3MkeC7CGK7Dx2bJ+DacTtM26aZDKw5r4gEVo0pVqWufUo5p4zQ=",
+    ),
+    "02.1": (
+        ("d8be6dde8cc35d22ae16fdc5c3c82683f6959f79700cff85ec6cc7ead455b582",),
+        "vientiane.queries.overlap(facts, [...], on=...) gives the intersection.",
+        "GWWQ7QBfVRn0rbPRsUyfcSmtRtiqNYUk/CtnMqFrypFPkKCw0mwYdluQTUq0xm98rdlBzbDOLze2cGMJqyCgEjwnJmwIDdIlNlhCIMEdj9iBVmVt",
+    ),
+    "02.2": (
+        ("2dfa78d5ba0b99040ee4438debd34ee70b04893c6f7423dc406438866f462cba",),
+        "facts.organizations_of(country, on=date).",
+        "zl69IEZa17cjNU/CO/OukqyETo8ab7OCIf7/dmap5Pm+edlOQOBPPMqa43XAp4g0fq2L",
+    ),
+    "02.3": (
+        ("eb3ab562e341b6834792e8d559156c7085ced17fcb7f7b9447955ebb1346caa3",),
+        'facts.members("ASEAN", on=...).',
+        "77z1jO0SxJgGtm62fL2GtCBP5+ISB8VhYsoqizkvRXBaOo52QT6sa0mh",
+    ),
+    "02.4": (
+        ("da0647e9b1d916d272968d540bc1f03e9fb81aa2b6843849f6dd24012e34b883",),
+        'facts.members("EAS", on="2011-01-01") without alternatives.',
+        "UBGXfxq+8SUPRRg1Cwr1T4cjCE/RRWT/Eiyb0KC8LRzPeglmVuoe1gOL2tiQua8vDcZyvwsYQ4I=",
+    ),
+    "03.1": (
+        ("3882c785dca9dd72ea14c1c6587bbf3a31a40cfc2569477f92db96008bfb2747",),
+        'Count the rows of facts.quotes whose attribution is "explicit".',
+        "suolFsMg/ogHZqf9zx/1Pb9h9hC1ClYDQIFZfawF64Y7RypN/NSe10HtvMU=",
+    ),
+    "03.2": (
+        ("84aa426c08f0419de475fc2cb0a0a287de48500650fe463d771a12363a1feb66",),
+        "Is anyone quoted as saying it, or is a term held at a distance?",
+        "F8deSFxzxy6QICZ9tFgrZEYccTUCoK1QAmUh40Kod6HGn8chhn7X4FF0zUgFqQrf/x9p",
+    ),
+    "03.3": (
+        ("1ecaa72a9f42124d169c49e2978e9225bc2857861a77a3aac257944d8b36f800",),
+        "Read the positions of the conflict sochi_quote_wording.",
+        "58H0T8CvXsAo2BAlgjCPyZjE4WlnQCdzB66QulpRjt2bYd0ncV9YShXh169Xy0ViaiM=",
+    ),
+    "04.1": (
+        ("ed3f4f81b27e1b84d01c2b50c38da3ae43b454298e06c79f7331b668f09c933b",),
+        "Look at the smallest number in the 2016 column of left_out.",
+        "4O1W77ymRa7Jkp9X4SIR6NWrC6f7cjm5IpqO2FG3Ay+3Nez3UsOuOikmOvzCmKPtJeA=",
+    ),
+    "04.2": (
+        ("31232909de3b866a37c4083f56e9f5fab94a07b4b41ea5a9ab0548069df9cdb9",),
+        "vientiane.queries.left_out(facts, body, on=date) lists them.",
+        "LTagvuDzJiBftvoMYx6TYNpPFkRWpEfCA9pYHs5SkrAFbGKxTPnJN8JVErJ7XFMFPzPQEKTAIwMpgavzDTYHIXa1xtTFEaWAoVNyy9XQss4=",
+    ),
+    "04.3": (
+        ("e15d06f0d9379a3d037114d5d96f003ae54ed0c6966c0e6b02af3cef7a20a8a5",),
+        'len(vientiane.queries.left_out(facts, "EAS", on=...)).',
+        "5gvCoQNB3Y6IIhLdBdvJTCL69odRodcPKWtSFOmGXUMS",
+    ),
+    "05.1": (
+        ("3933c1a3f6280d96cf7d587981bf6b46682c4f017e46163439577dd2e226ed97",),
+        'Take the main-reading row of vientiane.queries.history(facts, "RUS", "EAS").',
+        "SPCfhZx3mZy1Infi2kzIlEOCBKWtuwmlgE+5",
+    ),
+    "05.2": (
+        ("2eb9ee6ce60b57782a189a8b82bd4357d2f5647cb432700b0ab74ffc3b647774",),
+        'vientiane.queries.resolve(facts, "people", "Mosiaakov") finds the person\'s id.',
+        "1bmI+yGyo6Snup0pTNSyLOaBL5P3qmmLDIs=",
+    ),
+    "05.3": (
+        ("5bff4a1005c1b93928734578d60402bea405a0a62e9b3fd92af7ba11fe7c357a",),
+        "Count the verdicts in facts.claims.",
+        "7t9T4c8KFWMUrwDFxi/3/HMbYAA3hbtaaX6lYWVR28WYjT4DnG7u6OQgLzXu8TH4ymF+4gfIK7UytxNdEjvflEsc6PFzUOd64dBT/d6ZwNHRwnZMCYw=",
     ),
 }
 
@@ -61,18 +180,15 @@ EXERCISES: dict[str, tuple[tuple[str, ...], str, str]] = {
 def check(exercise: str, answer) -> bool:
     """Print whether ``answer`` is right (or a hint), and return True when it is.
 
-    >>> check("00.1", 17)
-    ✔ Right: the article has 17 paragraphs.
-    True
     >>> check("00.1", 3)
-    ✘ Not yet. Hint: Count the numbered blocks that facts.paragraphs() returns.
+    ✘ Not yet. Hint: Count the rows of facts.paragraphs().
     False
     """
     if exercise not in EXERCISES:
         raise KeyError(f"no exercise {exercise!r}; known: {', '.join(sorted(EXERCISES))}")
-    accepted, hint, explanation = EXERCISES[exercise]
+    accepted, hint, sealed = EXERCISES[exercise]
     if digest(exercise, answer) in accepted:
-        print(f"✔ Right: {explanation}")
+        print(f"✔ Right: {unseal(exercise, answer, sealed)}")
         return True
     print(f"✘ Not yet. Hint: {hint}")
     return False

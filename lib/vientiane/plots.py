@@ -18,15 +18,15 @@ from . import queries
 # Okabe & Ito (2008), "Color Universal Design". Hatches and markers carry the same
 # distinction for greyscale print.
 ORGANIZATION_STYLE = {
-    "ASEAN": {"color": "#0072B2", "hatch": "", "marker": "o"},
-    "EAS": {"color": "#E69F00", "hatch": "//", "marker": "s"},
-    "ARF": {"color": "#009E73", "hatch": "\\\\", "marker": "^"},
-    "APEC": {"color": "#CC79A7", "hatch": "..", "marker": "D"},
-    "SCO": {"color": "#D55E00", "hatch": "xx", "marker": "v"},
-    "EAEU": {"color": "#56B4E9", "hatch": "--", "marker": "P"},
+    "ASEAN": {"color": "#0072B2", "hatch": "", "marker": "o", "linestyle": "-"},
+    "EAS": {"color": "#E69F00", "hatch": "//", "marker": "s", "linestyle": "--"},
+    "ARF": {"color": "#009E73", "hatch": "\\\\", "marker": "^", "linestyle": ":"},
+    "APEC": {"color": "#CC79A7", "hatch": "..", "marker": "D", "linestyle": "-."},
+    "SCO": {"color": "#D55E00", "hatch": "xx", "marker": "v", "linestyle": (0, (5, 1, 1, 1, 1, 1))},
+    "EAEU": {"color": "#56B4E9", "hatch": "--", "marker": "P", "linestyle": (0, (1, 3))},
 }
 NEUTRAL = "#4D4D4D"
-OTHER = {"color": "#999999", "hatch": "", "marker": "X"}
+OTHER = {"color": "#999999", "hatch": "", "marker": "X", "linestyle": "-"}
 VERDICT_COLORS = {
     "confirmed": "#009E73",
     "loose": "#F0E442",
@@ -71,6 +71,39 @@ def _legend(ax, organizations, **kwargs):
     return ax.legend(handles=handles, frameon=False, **kwargs)
 
 
+def article_map_figure(facts):
+    """Length of each paragraph of the article in words, with its quotations marked.
+
+    >>> fig, table = article_map_figure(vientiane.load())
+    >>> len(table), int(table["quotations"].sum())
+    (17, 8)
+    """
+    paragraphs = facts.paragraphs()
+    counts = facts.quotes.groupby("paragraph").size()
+    table = paragraphs.assign(
+        words=paragraphs["text"].str.split().str.len(),
+        quotations=[int(counts.get(n, 0)) for n in paragraphs["paragraph"]],
+    )[["paragraph", "words", "quotations"]]
+    fig = _figure(8, 3.6)
+    ax = fig.add_subplot()
+    quoted = table["quotations"] > 0
+    ax.bar(
+        table["paragraph"],
+        table["words"],
+        color=["#0072B2" if q else "#BBBBBB" for q in quoted],
+        hatch=["//" if q else "" for q in quoted],
+        edgecolor="black",
+        linewidth=0.5,
+    )
+    for row in table[quoted].itertuples():
+        ax.text(row.paragraph, row.words + 2, f"{row.quotations} q.", ha="center", va="bottom", fontsize=8)
+    ax.set_xticks(table["paragraph"])
+    ax.set_xlabel("paragraph (¶)")
+    ax.set_ylabel("words")
+    ax.set_title("The article paragraph by paragraph (blue, hatched: contains quotations)", loc="left")
+    return fig, table
+
+
 def timeline_figure(facts, start="1967-01-01", end=None, organizations=None):
     """Events on a time line. Up to 30 events get a row each, labelled with date and name;
     more are drawn in one lane per organization (and one for the others).
@@ -103,8 +136,9 @@ def timeline_figure(facts, start="1967-01-01", end=None, organizations=None):
     if few:
         labels = [f"{row.start:%d %b %Y}  {_short(row.name, 48)}" for row in data.itertuples()]
         ax.set_yticks(range(len(data)), labels, fontsize=8)
-        ax.set_ylim(len(data) - 0.5, -0.5)
-        ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
+        ax.set_ylim(max(len(data), 1) - 0.5, -0.5)
+        if lanes:  # an empty selection has nothing to explain
+            ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
     else:
         ax.set_yticks(range(len(lanes)), lanes)
         ax.set_ylim(-0.7, len(lanes) - 0.3)
@@ -142,7 +176,7 @@ def membership_matrix_figure(facts, on="2016-07-26", organizations=None):
                     )
                 )
     ax.set_xlim(-0.5, len(matrix.columns) - 0.5)
-    ax.set_ylim(len(matrix) - 0.5, -0.5)
+    ax.set_ylim(max(len(matrix), 1) - 0.5, -0.5)  # an empty matrix (before any founding) still draws
     ax.set_xticks(range(len(matrix.columns)), matrix.columns)
     ax.xaxis.tick_top()
     ax.set_yticks(range(len(matrix)), [names.get(c, c) for c in matrix.index], fontsize=8)
@@ -215,16 +249,15 @@ def membership_counts_figure(facts, organizations=None, years=None):
     counts = queries.membership_counts(facts, organizations, years)
     fig = _figure(8, 4.2)
     ax = fig.add_subplot()
+    founded = facts.organizations.set_index("id")["founded"].dt.year
     for org in counts.columns:
         look = style(org)
-        ax.step(counts.index, counts[org], where="post", color=look["color"], linewidth=2, label=org)
-        ax.plot(
-            counts.index[-1:],
-            counts[org].iloc[-1:],
-            marker=look["marker"],
-            color=look["color"],
-            markeredgecolor="black",
+        line = counts[org].where(counts.index >= founded[org])  # no line before the founding
+        ax.step(
+            counts.index, line, where="post", color=look["color"], linestyle=look["linestyle"], linewidth=2, label=org
         )
+        ax.plot(counts.index[-1:], line.iloc[-1:], marker=look["marker"], color=look["color"], markeredgecolor="black")
+    ax.set_ylim(bottom=0)
     ax.set_xlabel("year (count on 31 December)")
     ax.set_ylabel("members / participants")
     ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)

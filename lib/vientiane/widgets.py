@@ -92,6 +92,42 @@ class Explorer(widgets.VBox):
         return f"Explorer({self.name!r})"
 
 
+# ------------------------------------------------------------- 00: the article itself
+
+
+def paragraph_view(facts, number: int) -> str:
+    """Paragraph ``number`` of the article (HTML, escaped) with the rows that cite it.
+
+    >>> "umbrella" in paragraph_view(vientiane.load(), 15)
+    True
+    """
+    text = facts.paragraphs().loc[number, "text"]
+    claims = facts.claims[facts.claims["paragraph"] == number]
+    quotes = facts.quotes[facts.quotes["paragraph"] == number]
+    parts = [f"<p><b>¶{number}</b></p><blockquote>{html.escape(text)}</blockquote>"]
+    if len(quotes):
+        parts.append(f"<p>Quotations here: {html.escape(', '.join(quotes['id']))}</p>")
+    if len(claims):
+        items = "".join(
+            f"<li>{html.escape(r.claim)} <i>({html.escape(r.verdict)})</i></li>" for r in claims.itertuples()
+        )
+        parts.append(f"<p>Claims recorded from it:</p><ul>{items}</ul>")
+    else:
+        parts.append("<p>No claim is recorded from it (a heading).</p>")
+    return "".join(parts)
+
+
+def article_explorer(facts) -> Explorer:
+    """Step through the article paragraph by paragraph (lesson 00)."""
+    number = widgets.IntSlider(value=1, min=1, max=len(facts.paragraphs()), description="¶", continuous_update=False)
+
+    def render():
+        markup = paragraph_view(facts, number.value)
+        return number.value, [_html_output(markup, f"paragraph {number.value}")]
+
+    return Explorer("article", "Read the article paragraph by paragraph", [number], render)
+
+
 # ------------------------------------------------------------------ 01: the timeline
 
 
