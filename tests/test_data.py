@@ -117,3 +117,15 @@ def test_uncertain_rows_say_why(facts, table):
     rows = facts.tables[table]
     unexplained = rows[(rows["certainty"] == "uncertain") & rows["note"].isna()]
     assert unexplained.empty, unexplained["id"].tolist()
+
+
+def test_ids_named_in_notes_exist(facts):
+    # Notes point at other rows ("see mid_presser_20160726"): each pointer must resolve.
+    known = set().union(*(set(table["id"]) for table in facts.tables.values()))
+    for name, table in facts.tables.items():
+        for column in ("note", "positions", "teaching_point"):
+            if column not in table:
+                continue
+            for text in table[column].dropna():
+                for token in re.findall(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+){2,}\b", text):
+                    assert token in known, f"{name}.{column} names unknown id {token}"
