@@ -1,0 +1,202 @@
+"""The build behind ``make figures`` (vientiane.build), on tiny lessons written here.
+
+Each project lives in a temporary folder: a copy of lib/, data/ and seeds/ plus two small
+lessons (a figure, a widget, an exercise with its solution), so these tests are quick and
+never touch the real notebooks/ or figures/.
+"""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from vientiane import build as builder
+
+ROOT = Path(__file__).resolve().parents[1]
+
+FIGURE = """\
+from matplotlib.figure import Figure
+import vientiane
+fig = Figure(figsize=(2, 2))
+fig.add_subplot().plot([1, 3, 2])
+vientiane.figures.save(fig, "{number}_line", alt="A line that goes up, then down.", shows="three numbers")"""
+WIDGET = 'import ipywidgets\nipywidgets.IntSlider(value=3, max=9, description="n")'
+EXERCISE = 'answer = ...  # replace ... with your answer\nvientiane.check("00.1", answer)'
+SOLUTION = '# Solution\nanswer = 17\nvientiane.check("00.1", answer)'
+
+
+def write_lesson(root: Path, name: str, *sources: str, solution: str = SOLUTION) -> Path:
+    """notebooks/<name>.ipynb: a title, the given code cells, an exercise and its solution."""
+    number = name[:2]
+    cells = [new_markdown_cell(f"# {number} · Lesson {name}")]
+    cells += [new_code_cell(source.format(number=number)) for source in sources]
+    cells += [new_code_cell(EXERCISE), new_code_cell(solution, metadata={"tags": ["solution"]})]
+    nb = new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}})
+    path = root / "notebooks" / f"{name}.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file of notebooks/, figures/ and build/, by path."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for folder in ("notebooks", "figures", "build")
+        for p in sorted((root / folder).rglob("*"))
+        if p.is_file()
+    }
+
+
+def ran(outcomes) -> list[str]:
+    return [o.lesson for o in outcomes if o.state == "ran"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """A project with lessons 00 and 01, built once (use ``project`` to change one)."""
+    root = tmp_path_factory.mktemp("built")
+    for name in ("data", "seeds"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copytree(ROOT / "lib", root / "lib", ignore=shutil.ignore_patterns("__pycache__"))
+    (root / "notebooks").mkdir()
+    write_lesson(root, "00_first", FIGURE, WIDGET)
+    write_lesson(root, "01_second", FIGURE)
+    assert ran(builder.build(root, force=True, out=_Quiet())) == ["00_first", "01_second"]
+    return root
+
+
+@pytest.fixture
+def project(built, tmp_path) -> Path:
+    """A copy of the built project, free to change."""
+    root = tmp_path / "project"
+    shutil.copytree(built, root)
+    return root
+
+
+class _Quiet:
+    """Where the build's progress lines go in tests."""
+
+    def write(self, text):
+        pass
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+
+def test_lessons_are_executed_and_written_back(built):
+    nb = nbformat.read(built / "notebooks" / "00_first.ipynb", as_version=4)
+    assert all(cell.outputs for cell in nb.cells if cell.cell_type == "code")
+    assert nb.metadata.widgets["application/vnd.jupyter.widget-state+json"]["state"]
+    assert not any("execution" in cell.metadata for cell in nb.cells)  # no timestamps
+
+
+def test_figures_and_their_index(built):
+    assert sorted(p.name for p in (built / "figures").iterdir()) == [
+        "00_line.json",
+        "00_line.png",
+        "00_line.svg",
+        "01_line.json",
+        "01_line.png",
+        "01_line.svg",
+        "index.csv",
+    ]
+    lines = (built / "figures" / "index.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "figure,lesson,png,svg,alt,shows"
+    assert lines[1] == '00_line,00,00_line.png,00_line.svg,"A line that goes up, then down.",three numbers'
+
+
+def test_status_names_each_lesson_and_the_versions(built):
+    status = (built / "build" / "status.md").read_text(encoding="utf-8")
+    assert re.search(r"\| 00_first \| ran \| \d+\.\d \|", status)
+    for name in ("Python", "pandas", "matplotlib", "ipywidgets", "nbclient"):
+        assert f"- {name} " in status
+
+
+def test_same_inputs_give_the_same_bytes(project):
+    before = snapshot(project)
+    builder.build(project, force=True, out=_Quiet())
+    after = snapshot(project)
+    figures = [name for name in before if name.startswith("figures/")]
+    assert len(figures) == 7
+    assert {name: after[name] for name in figures} == {name: before[name] for name in figures}
+    # The notebooks and both editions too (widget model ids are renumbered, not random).
+    changing = {"build/status.md", "build/inputs.json"}  # these record the seconds taken
+    assert {k: v for k, v in after.items() if k not in changing} == {
+        k: v for k, v in before.items() if k not in changing
+    }
+
+
+def test_student_edition_has_no_solutions_and_its_checks_run(built, tmp_path):
+    path = built / "build" / "student" / "00_first.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    assert not [cell for cell in nb.cells if "solution" in cell.metadata.get("tags", [])]
+    assert "# Solution" not in path.read_text(encoding="utf-8")
+    assert not any(cell.get("outputs") for cell in nb.cells) and "widgets" not in nb.metadata
+
+    env = {"PYTHONPATH": str(built / "lib"), "VIENTIANE_FIGURES": str(tmp_path)}
+    client = NotebookClient(nb, kernel_name="python3", timeout=120, resources={"metadata": {"path": str(path.parent)}})
+    client.execute(env={**os.environ, **env})
+    check = [cell for cell in nb.cells if 'vientiane.check("00.1"' in cell.source][0]
+    assert "Not yet" in "".join(output.get("text", "") for output in check.outputs)
+
+
+def test_html_edition_loads_no_script_from_the_network(built):
+    pages = built / "build" / "html"
+    assert (pages / "require.js").is_file() and (pages / "embed-amd.js").is_file()
+    index = (pages / "index.html").read_text(encoding="utf-8")
+    assert 'href="00_first.html"' in index and 'href="01_second.html"' in index
+    for page in ("index.html", "00_first.html", "01_second.html"):
+        text = (pages / page).read_text(encoding="utf-8")
+        for tag, body in re.findall(r"<script\b([^>]*)>(.*?)</script>", text, flags=re.S):
+            source = re.search(r"\bsrc=[\"']?([^\"' >]*)", tag)
+            assert not (source and re.match(r"(https?:)?//", source.group(1))), (page, tag)
+            if "application/vnd.jupyter" not in tag:  # widget state is data, not a script
+                assert not re.search(r"https?://", body), (page, body[:200])
+    first = (pages / "00_first.html").read_text(encoding="utf-8")
+    assert '<script src="require.js">' in first and "var widgetRendererSrc = 'embed-amd.js';" in first
+    assert "application/vnd.jupyter.widget-state+json" in first
+    assert re.search(r'<a href="01_second.html" rel="next">01 · Lesson 01_second →</a>', first)
+
+
+def test_a_failing_lesson_changes_nothing_and_says_where(project, capsys):
+    write_lesson(project, "00_first", FIGURE, WIDGET, "print('changed')")  # would run fine
+    write_lesson(project, "02_broken", "x = 1", "total = x / 0  # the mistake\nprint(total)")
+    before = snapshot(project)
+
+    assert builder.main(["--root", str(project)]) == 1
+
+    assert snapshot(project) == before
+    assert not list((project / "build").glob(".staging-*"))
+    message = capsys.readouterr().err
+    assert "lesson 02_broken failed in cell index 2 (first line: total = x / 0  # the mistake)" in message
+    assert "ZeroDivisionError" in message and "Nothing was changed." in message
+
+
+def test_only_lessons_whose_inputs_changed_run_again(project):
+    quiet = _Quiet()
+    assert ran(builder.build(project, out=quiet)) == []
+
+    write_lesson(project, "01_second", FIGURE, "print('a new cell')")
+    assert ran(builder.build(project, out=quiet)) == ["01_second"]
+
+    nb = nbformat.read(project / "notebooks" / "00_first.ipynb", as_version=4)
+    nb.cells[1].outputs = []  # outputs only: not an input
+    nbformat.write(nb, project / "notebooks" / "00_first.ipynb")
+    assert ran(builder.build(project, out=quiet)) == []
+
+    with open(project / "data" / "sources.csv", "a", encoding="utf-8") as data:
+        data.write("\n")
+    assert sorted(ran(builder.build(project, out=quiet))) == ["00_first", "01_second"]
+
+    with open(project / "lib" / "vientiane" / "plots.py", "a", encoding="utf-8") as library:
+        library.write("\n# a change to the library\n")
+    assert sorted(ran(builder.build(project, out=quiet))) == ["00_first", "01_second"]
+    assert ran(builder.build(project, out=quiet)) == []

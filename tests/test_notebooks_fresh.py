@@ -1,0 +1,31 @@
+"""The committed notebooks were executed from the current data and library (`make figures`)."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from vientiane import build
+
+ROOT = Path(__file__).resolve().parents[1]
+HASHES = build.input_hashes(ROOT)
+
+
+@pytest.mark.parametrize("path", build.lessons(ROOT), ids=lambda p: p.stem)
+def test_notebook_is_not_stale(path):
+    recorded = json.loads(path.read_text(encoding="utf-8"))["metadata"].get("vientiane", {}).get("inputs")
+    assert recorded == HASHES[path.stem], (
+        f"{path.name} was executed before the latest change to itself, data/, seeds/ or lib/vientiane: run `make figures`"
+    )
+
+
+@pytest.mark.parametrize("path", build.lessons(ROOT), ids=lambda p: p.stem)
+def test_notebook_has_outputs_and_widget_state(path):
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
+    assert all(c.get("execution_count") for c in code), f"{path.name} has unexecuted cells"
+    assert notebook["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+
+
+def test_lessons_are_the_six():
+    assert [p.stem[:2] for p in build.lessons(ROOT)] == ["00", "01", "02", "03", "04", "05"]
