@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import matplotlib
 import matplotlib.dates
+import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
@@ -194,8 +195,6 @@ def overlap_figure(facts, on="2016-07-26", organizations=None):
     >>> int(combos["count"].sum()) == len(queries.membership_matrix(vientiane.load(), on="2016-07-26"))
     True
     """
-    import pandas as pd
-
     matrix = queries.membership_matrix(facts, on=on, organizations=organizations)
     orgs = list(matrix.columns)
     keys = matrix.apply(lambda row: tuple(o for o in orgs if row[o]), axis=1)
@@ -316,8 +315,6 @@ def coverage_figure(
     >>> table.loc["SCO", "2016-07-26"] > table.loc["ARF", "2016-07-26"]
     np.True_
     """
-    import pandas as pd
-
     table = pd.DataFrame(
         {d: [len(queries.left_out(facts, o, on=d)) for o in organizations] for d in dates},
         index=pd.Index(list(organizations), name="organization"),
@@ -347,6 +344,31 @@ def coverage_figure(
     return fig, table
 
 
+def _stacked_bars(ax, table, colors: dict, hatches: dict, horizontal: bool = False) -> None:
+    """One stacked bar per row of ``table``, one segment per column (hatched for greyscale)."""
+    base = [0] * len(table)
+    draw = ax.barh if horizontal else ax.bar
+    for column in table.columns:
+        offset = {"left": base} if horizontal else {"bottom": base}
+        draw(
+            table.index,
+            table[column],
+            color=colors[column],
+            hatch=hatches[column],
+            edgecolor="black",
+            linewidth=0.5,
+            label=str(column).replace("_", " "),
+            **offset,
+        )
+        base = [a + b for a, b in zip(base, table[column], strict=True)]
+
+
+def _counts(frame, index: str, column: str, order) -> pd.DataFrame:
+    """How many rows of ``frame`` have each (index, column) pair; columns in ``order``."""
+    table = frame.pivot_table(index=index, columns=column, values="id", aggfunc="count", fill_value=0)
+    return table[[c for c in order if c in table.columns]]
+
+
 def quotes_figure(facts):
     """The article's quotations by speaker and kind (stacked bars).
 
@@ -355,26 +377,16 @@ def quotes_figure(facts):
     True
     """
     quotes = facts.quotes.assign(who=[queries.speaker_name(facts, s) for s in facts.quotes["speaker"]])
-    table = quotes.pivot_table(index="who", columns="kind", values="id", aggfunc="count", fill_value=0)
-    kinds = [k for k in ("full", "fragment", "scare", "title") if k in table.columns]
-    table = table[kinds]
-    colors = {"full": "#0072B2", "fragment": "#56B4E9", "scare": "#E69F00", "title": "#BBBBBB"}
-    hatches = {"full": "", "fragment": "//", "scare": "..", "title": "xx"}
+    table = _counts(quotes, "who", "kind", ("full", "fragment", "scare", "title"))
     fig = _figure(7, 3.4)
     ax = fig.add_subplot()
-    left = [0] * len(table)
-    for kind in kinds:
-        ax.barh(
-            table.index,
-            table[kind],
-            left=left,
-            color=colors[kind],
-            hatch=hatches[kind],
-            edgecolor="black",
-            linewidth=0.5,
-            label=kind,
-        )
-        left = [a + b for a, b in zip(left, table[kind], strict=True)]
+    _stacked_bars(
+        ax,
+        table,
+        colors={"full": "#0072B2", "fragment": "#56B4E9", "scare": "#E69F00", "title": "#BBBBBB"},
+        hatches={"full": "", "fragment": "//", "scare": "..", "title": "xx"},
+        horizontal=True,
+    )
     ax.set_xlabel("quotations in the article")
     ax.legend(frameon=False, title="kind", loc="lower right")
     ax.set_title("Whose words does the article quote?", loc="left")
@@ -388,26 +400,12 @@ def claims_figure(facts):
     >>> int(table.to_numpy().sum()) == len(vientiane.load().claims)
     True
     """
-    claims = facts.claims
-    table = claims.pivot_table(index="paragraph", columns="verdict", values="id", aggfunc="count", fill_value=0)
-    verdicts = [v for v in VERDICT_COLORS if v in table.columns]
-    table = table[verdicts]
-    hatches = {"confirmed": "", "loose": "..", "disputed": "//", "unconfirmed": "xx", "not_checkable": ""}
+    table = _counts(facts.claims, "paragraph", "verdict", VERDICT_COLORS)
+    table.index = table.index.astype(int)
     fig = _figure(8, 3.8)
     ax = fig.add_subplot()
-    bottom = [0] * len(table)
-    for verdict in verdicts:
-        ax.bar(
-            table.index.astype(int),
-            table[verdict],
-            bottom=bottom,
-            color=VERDICT_COLORS[verdict],
-            hatch=hatches[verdict],
-            edgecolor="black",
-            linewidth=0.5,
-            label=verdict.replace("_", " "),
-        )
-        bottom = [a + b for a, b in zip(bottom, table[verdict], strict=True)]
+    hatches = {"confirmed": "", "loose": "..", "disputed": "//", "unconfirmed": "xx", "not_checkable": ""}
+    _stacked_bars(ax, table, colors=VERDICT_COLORS, hatches=hatches)
     ax.set_xticks(range(1, 18))
     ax.set_xlabel("paragraph of the article (¶)")
     ax.set_ylabel("claims")
@@ -459,6 +457,4 @@ def _short(text: str, limit: int = 32) -> str:
 
 
 def _missing(value) -> bool:
-    import pandas as pd
-
     return value is None or pd.isna(value)
