@@ -144,7 +144,14 @@ def timeline_view(facts, first_year: int, last_year: int, organizations=()):
 
 def timeline_explorer(facts) -> Explorer:
     """Filter the time line by period and organization (lesson 01)."""
-    years = widgets.IntRangeSlider(value=(2010, 2016), min=1967, max=2026, description="Years", continuous_update=False)
+    years = widgets.IntRangeSlider(
+        value=(2010, 2016),
+        min=1967,
+        max=2026,
+        description="Years",
+        continuous_update=False,
+        layout=widgets.Layout(width="420px"),  # room for the "2010 – 2016" readout
+    )
     orgs = widgets.SelectMultiple(options=list(facts.organizations["id"]), value=(), description="Bodies", rows=6)
 
     def render():
