@@ -130,7 +130,10 @@ def dashboard(lesson: Path) -> nbformat.NotebookNode:
 
 
 def free_port(preferred: int = 8866) -> int:
-    """``preferred`` (Voilà's usual port) if it is free on 127.0.0.1, else any free port."""
+    """``preferred`` (Voilà's usual port) if it is free on 127.0.0.1, else any free port.
+
+    ``preferred=0`` asks for any free port straight away (the browser tests do).
+    """
     for port in (preferred, 0):
         with socket.socket() as probe:
             try:

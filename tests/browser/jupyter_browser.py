@@ -19,6 +19,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from vientiane.present import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"
 VIEWPORT = {"width": 1280, "height": 900}
@@ -60,12 +62,6 @@ LAB_SETTINGS = {
 
 
 # ------------------------------------------------------------------------------ servers
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def isolated_env(home: Path, figures: Path) -> dict[str, str]:
@@ -160,7 +156,7 @@ class Server:
 
 def lab_server(root: Path, home: Path, env: dict[str, str]) -> Server:
     """JupyterLab serving ``root``; the app is exposed to the page so tests can run its commands."""
-    port, token = free_port(), secrets.token_hex(16)
+    port, token = free_port(preferred=0), secrets.token_hex(16)
     argv = [
         sys.executable,
         "-m",
@@ -181,7 +177,7 @@ def lab_server(root: Path, home: Path, env: dict[str, str]) -> Server:
 
 def present_server(lesson: Path, home: Path, env: dict[str, str]) -> Server:
     """``python -m vientiane.present`` (Voila) for one lesson notebook."""
-    port, token = free_port(), secrets.token_hex(16)
+    port, token = free_port(preferred=0), secrets.token_hex(16)
     argv = [sys.executable, "-m", "vientiane.present", str(lesson), f"--port={port}", f"--token={token}"]
     return Server([*argv, "--no-browser"], env, home / f"present-{lesson.stem}.log", port, token)
 
