@@ -18,18 +18,18 @@ help:
 venv: $(STAMP)
 
 # Exact, tested versions come from the constraints file; pyproject keeps ranges.
-$(STAMP): pyproject.toml $(CONSTRAINTS)
+$(STAMP): pyproject.toml setup.py $(CONSTRAINTS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[test]"
 	touch $@
 
 figures: venv
-	$(BIN)/python -m vientiane.build $(if $(FORCE),--force,)
+	$(BIN)/python -m vientiane_teacher.build $(if $(FORCE),--force,)
 
 test: venv browser
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
-		tests lib/vientiane notebooks
+		tests lib/vientiane lib/vientiane_teacher notebooks
 
 test-browser: venv browser
 	$(BIN)/python -m pytest tests/browser
@@ -47,10 +47,10 @@ lab: venv
 	$(BIN)/jupyter lab notebooks
 
 present: venv
-	$(BIN)/python -m vientiane.present $(LESSON)
+	$(BIN)/python -m vientiane_teacher.present $(LESSON)
 
 lint: venv
-	$(BIN)/ruff check lib tests benchmarks notebooks
+	$(BIN)/ruff check lib tests benchmarks notebooks conftest.py setup.py
 
 clean:
 	rm -rf build .pytest_cache

@@ -7,18 +7,19 @@
 
 Modules, one job each: ``facts`` (load and validate), ``queries`` (questions),
 ``plots`` (figures), ``widgets`` (explorers for the notebooks), ``figures`` (saving
-figures reproducibly), ``checks`` (self-checks of the exercises).
+figures reproducibly), ``checks`` (self-checks of the exercises), ``paths`` (where the
+data and the figures are). The teacher's tools (build, editions, presenting, grading) are
+a package of their own, ``vientiane_teacher``, never imported from here.
 """
 
 from importlib import import_module
 
-from .facts import Facts, FactsError, Fault, load
-from .queries import UnknownId
-
 __all__ = ["Facts", "FactsError", "Fault", "UnknownId", "check", "load"]
-__version__ = "1.0.0"
+__version__ = "1.1.0"
 
-_LAZY = {"plots", "widgets", "figures", "checks", "queries", "facts", "build"}
+_MODULES = {"plots", "widgets", "figures", "checks", "queries", "facts", "paths"}
+# Names imported on first use: pandas, matplotlib and ipywidgets take time to import.
+_NAMES = {"Facts": "facts", "FactsError": "facts", "Fault": "facts", "load": "facts", "UnknownId": "queries"}
 
 
 def check(exercise: str, answer) -> bool:
@@ -34,7 +35,12 @@ def check(exercise: str, answer) -> bool:
 
 
 def __getattr__(name):
-    # Plots and widgets pull in matplotlib and ipywidgets: import them only when used.
-    if name in _LAZY:
+    if name in _MODULES:
         return import_module(f".{name}", __name__)
+    if name in _NAMES:
+        return getattr(import_module(f".{_NAMES[name]}", __name__), name)
     raise AttributeError(f"module 'vientiane' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | _MODULES | set(_NAMES))

@@ -10,11 +10,15 @@ The checks run in three layers, each collecting every fault before it stops:
 
 Layer 2 is slow (about a second), so a package that passed it once is remembered by the
 SHA-256 of all its bytes (see ``_cache_dir``); any change to any file runs it again.
+
+The package also says the date it is valid for (``as_of`` in ``datapackage.json``): "today"
+in every query, slider and count is that date, never the computer's clock.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
@@ -26,8 +30,9 @@ from pathlib import Path
 
 import pandas as pd
 
-BUNDLED = Path(__file__).resolve().parents[2] / "data" / "datapackage.json"
+from . import paths
 
+# The tables every package must have; a package may describe more (partnership_levels, …).
 TABLES = (
     "sources",
     "countries",
@@ -47,6 +52,11 @@ TABLES = (
 ID_LISTS = {("quotes", "topics"): "topics"}
 # Pairs of columns where the first may not come after the second.
 DATE_RANGES = (("start", "end"), ("role_start", "role_end"))
+# How precise a date is: a date known to the month is stored as its 1st day, with "month".
+PRECISIONS = ("day", "month", "year")
+# Columns whose values must be unique within their table, case-folded (ids, names, aliases).
+NAME_COLUMNS = ("id", "name", "short_name", "aliases")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 _MEMO: dict[str, Facts] = {}
 
@@ -121,6 +131,7 @@ class Facts:
     path: Path
     tables: dict[str, pd.DataFrame]
     texts: dict[str, str] = field(default_factory=dict)  # source id -> local copy
+    as_of: pd.Timestamp | None = None  # the date the package is valid for: "today" in queries
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
@@ -133,14 +144,14 @@ class Facts:
 
     def copy(self) -> Facts:
         """A copy whose tables can be changed without touching the original."""
-        return Facts(self.path, {k: v.copy() for k, v in self.tables.items()}, dict(self.texts))
+        return Facts(self.path, {k: v.copy() for k, v in self.tables.items()}, dict(self.texts), self.as_of)
 
     # The queries live in queries.py; these methods are the short way to call them.
     def members(self, organization, on=None, statuses=("member",), alternatives=False) -> list[str]:
         """Sorted ids of the members of ``organization`` on the date ``on``.
 
         ``organization`` is an id or alias in any case ("eeu" finds the EAEU); ``on``
-        is a string, ``date`` or ``datetime`` (default: today). Before the founding
+        is a string, ``date`` or ``datetime`` (default: the data's date, ``facts.as_of``). Before the founding
         the list is empty. ``alternatives=True`` also counts the rows that record a
         date some source gives against the main reading (see ``conflicts``).
 
@@ -177,10 +188,18 @@ class Facts:
                 rows.append((table, row.id, row.source, row.excerpt, found))
         return pd.DataFrame(rows, columns=["table", "id", "source", "excerpt", "verified"])
 
+    @property
+    def article_id(self) -> str:
+        """The id of the article under study in ``sources`` (its ``kind`` is "article").
+
+        >>> load().article_id
+        'rd2016'
+        """
+        return self.sources.loc[self.sources["kind"] == "article", "id"].iloc[0]
+
     def article(self) -> str:
         """The text of the article under study, exactly as kept in seeds/."""
-        ids = self.sources.loc[self.sources["kind"] == "article", "id"]
-        return self.texts[ids.iloc[0]]
+        return self.texts[self.article_id]
 
     def paragraphs(self) -> pd.DataFrame:
         """The article's paragraphs, numbered as the data cites them (¶1 first).
@@ -202,8 +221,10 @@ def load(path: str | os.PathLike | None = None) -> Facts:
     >>> facts = load()                       # the bundled package
     >>> sorted(facts.tables)[:3]
     ['claims', 'conflicts', 'countries']
+    >>> f"{facts.as_of:%d %B %Y}"            # the date the data is valid for
+    '28 November 2026'
     """
-    package_path = Path(path) if path is not None else BUNDLED
+    package_path = Path(path) if path is not None else paths.data_package()
     raw, faults = _read_files(package_path)
     if faults:
         raise FactsError(faults)
@@ -216,7 +237,7 @@ def load(path: str | os.PathLike | None = None) -> Facts:
         if faults:
             raise FactsError(faults)
     tables = _frames(descriptor, texts_by_resource)
-    facts = Facts(package_path, tables, {})
+    facts = Facts(package_path, tables, {}, pd.Timestamp(descriptor["as_of"]))
     faults = _own_faults(facts, descriptor, local_sources, package_path)
     if faults:
         raise FactsError(faults)
@@ -243,6 +264,9 @@ def _read_files(package_path: Path):
     if not isinstance(resources, list) or not resources:
         return None, [Fault(name, None, "resources", "the descriptor lists no resources")]
     faults, texts = [], {}
+    as_of = descriptor.get("as_of")
+    if not (isinstance(as_of, str) and ISO_DATE.fullmatch(as_of) and _is_date(as_of)):
+        faults.append(Fault(name, None, "as_of", f"the date the data is valid for must be YYYY-MM-DD, not {as_of!r}"))
     for index, resource in enumerate(resources):
         rname = resource.get("name") if isinstance(resource, dict) else None
         fields = [f.get("name") for f in resource.get("schema", {}).get("fields", [])] if rname else []
@@ -250,7 +274,8 @@ def _read_files(package_path: Path):
             faults.append(Fault(name, None, f"resources[{index}]", "a resource needs a name, a path and schema fields"))
             continue
         csv_path = package_path.parent / resource["path"]
-        text, file_faults = _read_csv_text(csv_path, fields)
+        dates = {f.get("name") for f in resource["schema"]["fields"] if f.get("type") == "date"}
+        text, file_faults = _read_csv_text(csv_path, fields, dates)
         faults += file_faults
         texts[rname] = text
     named = {r.get("name") for r in resources if isinstance(r, dict)}
@@ -262,7 +287,7 @@ def _read_files(package_path: Path):
     return (descriptor, texts, local_sources), faults
 
 
-def _read_csv_text(csv_path: Path, fields: list[str]) -> tuple[str, list[Fault]]:
+def _read_csv_text(csv_path: Path, fields: list[str], date_fields=()) -> tuple[str, list[Fault]]:
     name = _display(csv_path)
     if not csv_path.is_file():
         return "", [Fault(name, None, None, "file not found")]
@@ -293,6 +318,9 @@ def _read_csv_text(csv_path: Path, fields: list[str]) -> tuple[str, list[Fault]]
                         name, row, None, f"{len(record)} cells where the header has {len(header)} (check the quoting)"
                     )
                 )
+            for column, value in zip(header, record, strict=False):
+                if column in date_fields and value and not ISO_DATE.fullmatch(value):
+                    faults.append(Fault(name, row, column, f"{value!r} is not a date written YYYY-MM-DD"))
             last_line = reader.line_num
     except csv.Error as err:
         faults.append(Fault(name, last_line + 1, None, f"broken CSV quoting: {err}"))
@@ -329,28 +357,38 @@ def _frictionless_faults(package_path: Path) -> list[Fault]:
     faults = [Fault(_display(package_path), None, None, e.message) for e in report.errors]
     for task in report.tasks:
         file = _display(package_path.parent / task.place)
+        resource = package.get_resource(task.name)
+        types = {f.name: f.type for f in resource.schema.fields}
         for error in task.errors:
-            column = getattr(error, "field_name", None)
-            if error.type == "primary-key":
-                column = "id"
-            elif error.type == "foreign-key":
-                match = re.search(r'for "([^"]+)"', error.note)
-                column = match.group(1) if match else None
-            kind = error.type.replace("-", " ")
-            cell = getattr(error, "cell", None)
-            if error.type == "primary-key":
-                message = f"duplicate id: {error.note}"
-            elif error.type == "type-error":
-                expected = {"date": "a date written YYYY-MM-DD", "integer": "a whole number", "number": "a number"}
-                match = re.search(r'type is "(\w+)', error.note or "")
-                field_type = match.group(1) if match else "value"
-                message = f"{cell!r} is not {expected.get(field_type, 'a valid ' + field_type)}"
-            elif cell not in (None, ""):
-                message = f"{kind}: {cell!r} ({error.note})"
-            else:
-                message = f"{kind}: {error.note}" if error.note else error.message
-            faults.append(Fault(file, getattr(error, "row_number", None), column, message))
+            faults.append(_fault_from(file, error, types))
     return faults
+
+
+_EXPECTED = {"date": "a date written YYYY-MM-DD", "integer": "a whole number", "number": "a number"}
+
+
+def _fault_from(file: str, error, types: dict[str, str]) -> Fault:
+    """One frictionless error as a Fault, from its structured fields (not its message text)."""
+    row = getattr(error, "row_number", None)
+    cell = getattr(error, "cell", None)
+    column = getattr(error, "field_name", None)
+    if error.type == "primary-key":
+        cells = getattr(error, "cells", None) or [""]
+        return Fault(file, row, "id", f"duplicate id: {cells[0]!r} is already used by an earlier row")
+    if error.type == "foreign-key":
+        names, values = error.field_names, error.field_cells
+        target = error.reference_name or "this table"
+        shown = ", ".join(repr(v) for v in values)
+        return Fault(file, row, "|".join(names), f"{shown} is not an id in {target}")
+    if error.type == "type-error":
+        kind = types.get(column, "value")
+        return Fault(file, row, column, f"{cell!r} is not {_EXPECTED.get(kind, 'a valid ' + kind)}")
+    if error.type == "constraint-error" and cell not in (None, ""):
+        return Fault(file, row, column, f"{cell!r} is not allowed here ({error.note})")
+    if error.type == "constraint-error":
+        return Fault(file, row, column, f"a value is required ({error.note})")
+    kind = error.type.replace("-", " ")
+    return Fault(file, row, column, f"{kind}: {error.note}" if error.note else error.message)
 
 
 # -------------------------------------------------------------- layer 3: our rules
@@ -380,10 +418,10 @@ def _frames(descriptor: dict, texts: dict[str, str]) -> dict[str, pd.DataFrame]:
 def _own_faults(facts: Facts, descriptor: dict, local_sources: dict, package_path: Path) -> list[Fault]:
     faults = []
     facts.texts.update(local_sources)
-    paths = {r["name"]: _display(package_path.parent / r["path"]) for r in descriptor["resources"]}
+    files = {r["name"]: _display(package_path.parent / r["path"]) for r in descriptor["resources"]}
     sources = facts.tables["sources"].set_index("id")
     for table, frame in facts.tables.items():
-        file = paths[table]
+        file = files[table]
         for first, last in DATE_RANGES:
             if first in frame and last in frame:
                 bad = frame[frame[last] < frame[first]]
@@ -401,7 +439,77 @@ def _own_faults(facts: Facts, descriptor: dict, local_sources: dict, package_pat
                         faults.append(Fault(file, index + 2, column, f"'{item}' is not an id in {target}"))
         if "excerpt" in frame:
             faults += _excerpt_faults(file, frame, sources, facts)
+        faults += _precision_faults(file, frame)
+        faults += _name_faults(file, frame)
+    if "checked_in" in facts.tables.get("claims", {}):
+        faults += _reference_faults(files["claims"], facts.tables["claims"], facts.tables)
     return faults
+
+
+def _precision_faults(file: str, frame: pd.DataFrame) -> list[Fault]:
+    """``<date>_precision`` is day, month or year when the date is set, and empty when it is not;
+    a date of month or year precision is stored as the first day of its month or year."""
+    faults = []
+    for column in [c for c in frame.columns if c.endswith("_precision")]:
+        dates = frame.get(column.removesuffix("_precision"))
+        for index, value in frame[column].items():
+            day = None if dates is None else dates.iloc[index]
+            if pd.isna(value):
+                if day is not None and not pd.isna(day):
+                    faults.append(Fault(file, index + 2, column, f"missing: one of {', '.join(PRECISIONS)}"))
+            elif value not in PRECISIONS:
+                faults.append(Fault(file, index + 2, column, f"{value!r} is not one of {', '.join(PRECISIONS)}"))
+            elif day is None or pd.isna(day):
+                faults.append(Fault(file, index + 2, column, "a precision for an empty date"))
+            elif (value == "month" and day.day != 1) or (value == "year" and (day.month, day.day) != (1, 1)):
+                faults.append(
+                    Fault(file, index + 2, column, f"a {value} is stored as its first day, not {day:%Y-%m-%d}")
+                )
+    return faults
+
+
+def _name_faults(file: str, frame: pd.DataFrame) -> list[Fault]:
+    """Ids, names, short names and aliases name one row each (any case): an alias may not be ambiguous."""
+    faults, seen = [], {}
+    for index, row in frame.iterrows():
+        names = set()
+        for column in [c for c in NAME_COLUMNS if c in frame]:
+            value = row[column]
+            if isinstance(value, str):
+                parts = value.split("|") if column == "aliases" else [value]
+                names |= {(part.strip().casefold(), column) for part in parts if part.strip()}
+        for name in {n for n, _ in names}:
+            column = next(c for n, c in sorted(names) if n == name)
+            if name in seen and seen[name][0] != index:
+                other_index, other_id = seen[name]
+                faults.append(
+                    Fault(file, index + 2, column, f"{name!r} also names row {other_index + 2} ({other_id}): ambiguous")
+                )
+            else:
+                seen[name] = (index, row["id"] if "id" in frame else index)
+    return faults
+
+
+def _reference_faults(file: str, claims: pd.DataFrame, tables: dict[str, pd.DataFrame]) -> list[Fault]:
+    """``claims.checked_in`` lists ``table:id`` references; each must name an existing row."""
+    faults = []
+    ids = {name: set(frame["id"]) for name, frame in tables.items() if "id" in frame}
+    for index, value in claims["checked_in"].dropna().items():
+        for reference in value.split("|"):
+            table, _, row_id = reference.partition(":")
+            if table not in ids:
+                faults.append(Fault(file, index + 2, "checked_in", f"{reference!r}: no table {table!r}"))
+            elif row_id not in ids[table]:
+                faults.append(Fault(file, index + 2, "checked_in", f"{reference!r}: no row {row_id!r} in {table}"))
+    return faults
+
+
+def _is_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _excerpt_faults(file: str, frame: pd.DataFrame, sources: pd.DataFrame, facts: Facts) -> list[Fault]:

@@ -2,7 +2,9 @@
 
 Each lesson saves its figures as ``figures/NN_<name>.png`` (slides) and ``.svg`` (print)
 plus ``NN_<name>.json`` with the alt text and the facts the figure shows, from which
-``make figures`` builds ``figures/index.csv``.
+``make figures`` builds ``figures/index.csv``. Where ``figures/`` is depends on where the
+lesson runs (see ``paths.figures_dir``); where it cannot be written (a read-only hub image),
+``save`` warns once and still shows the figure.
 """
 
 from __future__ import annotations
@@ -10,26 +12,31 @@ from __future__ import annotations
 import base64
 import io
 import json
-import os
 import re
+import warnings
 from pathlib import Path
 
 import matplotlib
 
-FIGURES = Path(__file__).resolve().parents[2] / "figures"
+from . import paths
 
 # No dates, no software versions, a fixed hash salt: byte-identical files run after run.
 PNG_METADATA = {"Software": None}
 SVG_METADATA = {"Date": None, "Creator": None}
 PDF_METADATA = {"CreationDate": None, "Producer": None, "Creator": None}
+SVG_SETTINGS = {"svg.hashsalt": "vientiane-2016", "svg.fonttype": "path"}
 DPI = 150
 
-matplotlib.rcParams["svg.hashsalt"] = "vientiane-2016"
+_warned = set()  # folders already warned about: one warning each, not one per figure
+
+
+class FigureNotSavedWarning(UserWarning):
+    """A figure could not be written to disk (it is still shown in the notebook)."""
 
 
 def figures_dir() -> Path:
-    """Where figures are written: $VIENTIANE_FIGURES (set by ``make figures``) or figures/."""
-    return Path(os.environ.get("VIENTIANE_FIGURES", FIGURES))
+    """Where figures are written (see ``paths.figures_dir``)."""
+    return paths.figures_dir()
 
 
 def png_bytes(fig) -> bytes:
@@ -47,7 +54,8 @@ def png_bytes(fig) -> bytes:
 def svg_text(fig) -> str:
     """The figure as SVG text, reproducibly."""
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata=SVG_METADATA)
+    with matplotlib.rc_context(SVG_SETTINGS):
+        fig.savefig(buffer, format="svg", metadata=SVG_METADATA)
     return buffer.getvalue()
 
 
@@ -58,37 +66,53 @@ class SavedFigure:
         self.name, self.png, self.alt = name, png, alt
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"image/png": base64.b64encode(self.png).decode(), "text/plain": f"[figure {self.name}] {self.alt}"}
+        data = {"image/png": base64.b64encode(self.png).decode(), "text/plain": f"[figure {self.name}] {self.alt}"}
+        return data, {"image/png": {"alt": self.alt}}  # the alt text reaches the HTML's <img alt>
 
     def __repr__(self) -> str:
         return f"SavedFigure({self.name!r})"
 
 
-def save(fig, name: str, alt: str, shows: str = "") -> SavedFigure:
+def save(fig, name: str, alt: str | None = None, shows: str = "", folder=None) -> SavedFigure:
     """Save ``fig`` as figures/<name>.png and .svg with its alt text; show it in the notebook.
 
     ``name`` starts with the lesson's number (``"02_membership_matrix"``); ``alt`` describes
-    the figure for a reader who cannot see it; ``shows`` names the facts it draws.
+    the figure for a reader who cannot see it (default: the description the plot function
+    wrote from the data it drew, ``fig.alt_text``); ``shows`` names the facts it draws;
+    ``folder`` overrides where the files go (see ``figures_dir``).
 
     >>> from matplotlib.figure import Figure
-    >>> import tempfile, os
-    >>> os.environ["VIENTIANE_FIGURES"] = tempfile.mkdtemp()
-    >>> save(Figure(), "99_empty", alt="An empty figure.")
+    >>> import tempfile
+    >>> save(Figure(), "99_empty", alt="An empty figure.", folder=tempfile.mkdtemp())
     SavedFigure('99_empty')
-    >>> del os.environ["VIENTIANE_FIGURES"]
     """
     if not re.fullmatch(r"\d\d_[a-z0-9_]+", name):
         raise ValueError(f"figure name {name!r} must look like '02_membership_matrix' (lesson number first)")
-    if not alt.strip():
+    alt = (alt if alt is not None else getattr(fig, "alt_text", "")).strip()
+    if not alt:
         raise ValueError(f"figure {name!r} needs alt text")
-    folder = figures_dir()
-    folder.mkdir(parents=True, exist_ok=True)
     png = png_bytes(fig)
-    _write(folder / f"{name}.png", png)
-    _write(folder / f"{name}.svg", svg_text(fig).encode("utf-8"))
-    sidecar = {"figure": name, "lesson": name[:2], "alt": alt.strip(), "shows": shows.strip()}
-    _write(folder / f"{name}.json", (json.dumps(sidecar, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
-    return SavedFigure(name, png, alt.strip())
+    sidecar = {"figure": name, "lesson": name[:2], "alt": alt, "shows": shows.strip()}
+    files = {
+        f"{name}.png": png,
+        f"{name}.svg": svg_text(fig).encode("utf-8"),
+        f"{name}.json": (json.dumps(sidecar, indent=1, ensure_ascii=False) + "\n").encode("utf-8"),
+    }
+    folder = Path(folder) if folder is not None else figures_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for file_name, data in files.items():
+            _write(folder / file_name, data)
+    except OSError as error:  # a lesson never fails because it cannot write a file
+        if folder not in _warned:
+            _warned.add(folder)
+            warnings.warn(
+                f"figures are not saved: cannot write to {folder} ({error.strerror}). They are still shown here; "
+                "set VIENTIANE_FIGURES to a folder you can write to, to keep them.",
+                FigureNotSavedWarning,
+                stacklevel=2,
+            )
+    return SavedFigure(name, png, alt)
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -3,10 +3,13 @@ was drawn, so a test (or a curious student) can check what the figure shows.
 
 One palette for everything: the Okabe-Ito colours, safe for colour-blind readers, and
 each organization keeps its colour, hatch and marker in every figure, so the figures
-still read in greyscale print.
+still read in greyscale print. The collection's style (``STYLE``) is applied around each
+of these figures only: a student's own ``plt`` chart keeps matplotlib's defaults.
 """
 
 from __future__ import annotations
+
+import functools
 
 import matplotlib
 import matplotlib.dates
@@ -44,11 +47,24 @@ STYLE = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "figure.dpi": 100,
+    # Opaque white, whatever the backend (Jupyter's inline one makes figures transparent).
+    "figure.facecolor": "white",
+    "figure.edgecolor": "white",
     "svg.fonttype": "path",
     "svg.hashsalt": "vientiane-2016",
     "hatch.linewidth": 0.8,
 }
-matplotlib.rcParams.update(STYLE)
+
+
+def styled(function):
+    """Draw ``function``'s figure in the collection's style, leaving matplotlib's settings alone."""
+
+    @functools.wraps(function)
+    def drawn(*args, **kwargs):
+        with matplotlib.rc_context(STYLE):
+            return function(*args, **kwargs)
+
+    return drawn
 
 
 def style(organization: str) -> dict:
@@ -72,6 +88,7 @@ def _legend(ax, organizations, **kwargs):
     return ax.legend(handles=handles, frameon=False, **kwargs)
 
 
+@styled
 def article_map_figure(facts):
     """Length of each paragraph of the article in words, with its quotations marked.
 
@@ -102,10 +119,17 @@ def article_map_figure(facts):
     ax.set_xlabel("paragraph (¶)")
     ax.set_ylabel("words")
     ax.set_title("The article paragraph by paragraph (blue, hatched: contains quotations)", loc="left")
+    with_quotes = table[quoted]
+    fig.alt_text = (
+        f"Bar chart of the article's {len(table)} paragraphs by length, from {table['words'].min()} to "
+        f"{table['words'].max()} words. The {len(with_quotes)} paragraphs with quotations are blue and hatched, "
+        f"each labelled with its number of quotations: {_listing(f'¶{r.paragraph} ({r.quotations})' for r in with_quotes.itertuples())}."
+    )
     return fig, table
 
 
-def timeline_figure(facts, start="1967-01-01", end=None, organizations=None):
+@styled
+def timeline_figure(facts, start=None, end=None, organizations=None):
     """Events on a time line. Up to 30 events get a row each, labelled with date and name;
     more are drawn in one lane per organization (and one for the others).
 
@@ -113,7 +137,7 @@ def timeline_figure(facts, start="1967-01-01", end=None, organizations=None):
     >>> "vte2016_eas_fmm" in set(data["id"])
     True
     """
-    data = queries.timeline(facts, start, end, organizations)
+    data = queries.timeline(facts, start, end, organizations)  # None: no bound
     lane_of = data["organization"].fillna("other")
     lanes = [o for o in ORGANIZATION_STYLE if o in set(lane_of)] + (["other"] if "other" in set(lane_of) else [])
     few = len(data) <= 30
@@ -147,9 +171,15 @@ def timeline_figure(facts, start="1967-01-01", end=None, organizations=None):
     ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
     span = f"{data['start'].min():%b %Y} – {data['start'].max():%b %Y}" if len(data) else "none"
     ax.set_title(f"Events, {span}", loc="left")
+    if few:
+        told = _listing(f"{_when(row)}: {row.name}" for row in data.itertuples())
+    else:
+        told = "events per lane: " + _listing(f"{lane} {int((lane_of == lane).sum())}" for lane in lanes)
+    fig.alt_text = f"Time line of {len(data)} events, {span.replace('–', 'to')}. {told}."
     return fig, data
 
 
+@styled
 def membership_matrix_figure(facts, on="2016-07-26", organizations=None):
     """Country x organization grid: a filled cell is a membership on the date ``on``.
 
@@ -184,10 +214,19 @@ def membership_matrix_figure(facts, on="2016-07-26", organizations=None):
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    ax.set_title(f"Who belonged to what on {queries.as_date(on):%d %B %Y}", loc="left")
+    day = queries.format_date(queries.as_date(on, facts.as_of))
+    ax.set_title(f"Who belonged to what on {day}", loc="left")
+    per_row = matrix.sum(axis=1)
+    most = [names.get(c, c) for c in per_row.index[per_row == per_row.max()]] if len(matrix) else []
+    fig.alt_text = (
+        f"Grid of {_kinds(facts, matrix.index)} (rows) by {len(matrix.columns)} bodies (columns) on {day}; "
+        f"a filled cell is a membership. Members per body: {_listing(f'{o} {int(matrix[o].sum())}' for o in matrix.columns)}. "
+        + (f"In the most bodies ({int(per_row.max())}): {_listing(most)}." if most else "")
+    )
     return fig, matrix
 
 
+@styled
 def overlap_figure(facts, on="2016-07-26", organizations=None):
     """UpSet-style chart: how many states belong to exactly each combination of bodies.
 
@@ -216,7 +255,7 @@ def overlap_figure(facts, on="2016-07-26", organizations=None):
     bars.set_xticks([])
     bars.set_ylim(0, combos["count"].max() * 1.18 if len(combos) else 1)
     bars.set_ylabel("states")
-    bars.set_title(f"Overlapping memberships on {queries.as_date(on):%d %B %Y}", loc="left")
+    bars.set_title(f"Overlapping memberships on {queries.format_date(queries.as_date(on, facts.as_of))}", loc="left")
     for y, org in enumerate(orgs):
         look = style(org)
         inside = [x for x, combo in zip(xs, combos["combination"], strict=True) if org in combo]
@@ -235,9 +274,20 @@ def overlap_figure(facts, on="2016-07-26", organizations=None):
     dots.set_ylim(len(orgs) - 0.5, -0.5)
     for spine in dots.spines.values():
         spine.set_visible(False)
+    names = facts.countries.set_index("id")["short_name"]
+    largest = [
+        f"{' + '.join(r.combination) or 'none'}: {r.count} ({_listing(names.get(c, c) for c in r.country)})"
+        for r in combos.head(3).itertuples()
+    ]
+    fig.alt_text = (
+        f"UpSet chart of the {_kinds(facts, matrix.index)} in these bodies on "
+        f"{queries.format_date(queries.as_date(on, facts.as_of))}, grouped by the exact combination of bodies "
+        f"they belong to: {len(combos)} combinations. The largest: {'; '.join(largest)}."
+    )
     return fig, combos
 
 
+@styled
 def membership_counts_figure(facts, organizations=None, years=None):
     """Number of members of each body at the end of each year (step lines).
 
@@ -262,9 +312,20 @@ def membership_counts_figure(facts, organizations=None, years=None):
     ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
     ax.legend(frameon=False, ncols=3, loc="upper left")
     ax.set_title("How the bodies grew", loc="left")
+    growth = []
+    for org in counts.columns:
+        years = counts.index[(counts.index >= founded[org]) & (counts[org] > 0)]
+        if len(years):
+            first, last = years[0], years[-1]
+            growth.append(f"{org} from {counts.loc[first, org]} ({first}) to {counts.loc[last, org]} ({last})")
+    fig.alt_text = (
+        f"Step chart of the members of each body on 31 December of each year, {counts.index[0]} to "
+        f"{counts.index[-1]}: {_listing(growth)}."
+    )
     return fig, counts
 
 
+@styled
 def country_history_figure(facts, country: str):
     """A country's memberships and partner statuses over time, one bar per status.
 
@@ -273,7 +334,7 @@ def country_history_figure(facts, country: str):
     True
     """
     rows = queries.history(facts, country)
-    today = queries.as_date("2026-11-28")
+    today = facts.as_of  # an open end is drawn to the data's date
     names = facts.countries.set_index("id")["name"]
     member = queries.resolve(facts, "countries", country)
     fig = _figure(9, 0.45 * max(len(rows), 1) + 1.5)
@@ -303,18 +364,29 @@ def country_history_figure(facts, country: str):
     ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
     ax.set_title(f"{names.get(member, member)}: memberships over time", loc="left")
     ax.set_xlabel("(?) = date uncertain (faded); [alternative] = a date another source gives (outlined)")
+    bars = []
+    for row in rows.itertuples():
+        until = f" to {_when(row, 'end')}" if not _missing(row.end) else ", still"
+        extra = " (uncertain)" if row.certainty == "uncertain" else ""
+        extra += " (alternative reading)" if row.reading == "alternative" else ""
+        bars.append(f"{row.organization} {row.status.replace('_', ' ')} from {_when(row)}{until}{extra}")
+    short = facts.countries.set_index("id")["short_name"].get(member, member)
+    fig.alt_text = f"Bars of {short}'s {len(rows)} memberships and statuses over time: {_listing(bars)}."
     return fig, rows
 
 
+@styled
 def coverage_figure(
-    facts, dates=("2016-07-26", "2026-11-28"), organizations=queries.ASIA_PACIFIC_FORUMS + queries.EURASIAN_BODIES
+    facts, dates=("2016-07-26", None), organizations=queries.ASIA_PACIFIC_FORUMS + queries.EURASIAN_BODIES
 ):
-    """For each body, how many of the Asia-Pacific states (see ``queries.left_out``) it leaves out.
+    """For each body, how many of the Asia-Pacific states (see ``queries.left_out``) it leaves out
+    on each of ``dates`` (None: the data's date, ``facts.as_of``).
 
     >>> fig, table = coverage_figure(vientiane.load(), dates=("2016-07-26",))
     >>> table.loc["SCO", "2016-07-26"] > table.loc["ARF", "2016-07-26"]
     np.True_
     """
+    dates = [f"{queries.as_date(d, facts.as_of):%Y-%m-%d}" for d in dates]
     table = pd.DataFrame(
         {d: [len(queries.left_out(facts, o, on=d)) for o in organizations] for d in dates},
         index=pd.Index(list(organizations), name="organization"),
@@ -333,7 +405,7 @@ def coverage_figure(
             edgecolor="black",
             linewidth=0.5,
             hatch=["", "///"][i % 2],
-            label=f"{queries.as_date(day):%d %b %Y}",
+            label=queries.format_date(queries.as_date(day)),
         )
         for x, value in zip(xs, table[day], strict=True):
             ax.text(x, value + 0.3, str(value), ha="center", va="bottom", fontsize=8)
@@ -341,6 +413,12 @@ def coverage_figure(
     ax.set_ylabel("Asia-Pacific states left out")
     ax.legend(frameon=False, title="as of (plain / hatched)")
     ax.set_title("No body unites all: states each one leaves out", loc="left")
+    days = [queries.format_date(queries.as_date(d)) for d in dates]
+    fig.alt_text = (
+        f"Bars of how many of the Asia-Pacific states each body leaves out, on {' and on '.join(days)}: "
+        + _listing(f"{o} {' and '.join(str(table.loc[o, d]) for d in dates)}" for o in organizations)
+        + "."
+    )
     return fig, table
 
 
@@ -369,6 +447,7 @@ def _counts(frame, index: str, column: str, order) -> pd.DataFrame:
     return table[[c for c in order if c in table.columns]]
 
 
+@styled
 def quotes_figure(facts):
     """The article's quotations by speaker and kind (stacked bars).
 
@@ -390,9 +469,18 @@ def quotes_figure(facts):
     ax.set_xlabel("quotations in the article")
     ax.legend(frameon=False, title="kind", loc="lower right")
     ax.set_title("Whose words does the article quote?", loc="left")
+    fig.alt_text = (
+        f"Stacked bars of the article's {int(table.to_numpy().sum())} quotations by speaker and kind: "
+        + _listing(
+            f"{who} {int(row.sum())} ({_listing(f'{int(n)} {kind}' for kind, n in row.items() if n)})"
+            for who, row in table.iterrows()
+        )
+        + "."
+    )
     return fig, table
 
 
+@styled
 def claims_figure(facts):
     """The article's claims, paragraph by paragraph, coloured by what other sources say.
 
@@ -406,34 +494,43 @@ def claims_figure(facts):
     ax = fig.add_subplot()
     hatches = {"confirmed": "", "loose": "..", "disputed": "//", "unconfirmed": "xx", "not_checkable": ""}
     _stacked_bars(ax, table, colors=VERDICT_COLORS, hatches=hatches)
-    ax.set_xticks(range(1, 18))
+    ax.set_xticks(range(1, len(facts.paragraphs()) + 1))
     ax.set_xlabel("paragraph of the article (¶)")
     ax.set_ylabel("claims")
     ax.legend(frameon=False, ncols=3, loc="upper left")
     ax.set_title("What the article claims, and what other sources say", loc="left")
+    totals = table.sum()
+    fig.alt_text = (
+        f"Stacked bars of the article's {int(totals.sum())} claims by paragraph and verdict: "
+        + _listing(f"{int(n)} {verdict.replace('_', ' ')}" for verdict, n in totals.items())
+        + "."
+    )
     return fig, table
 
 
+@styled
 def figures_comparison_figure(facts, quantity_contains="trade"):
     """The same quantity as different sources give it (horizontal bars, one per source).
 
     >>> fig, rows = figures_comparison_figure(vientiane.load())
-    >>> "rd2016" in set(rows["source"])
+    >>> vientiane.load().article_id in set(rows["source"])
     True
     """
     rows = facts.figures[facts.figures["quantity"].str.contains(quantity_contains, case=False)]
     rows = rows.sort_values(["period", "value"]).reset_index(drop=True)
     fig = _figure(8, 0.5 * len(rows) + 1.6)
     ax = fig.add_subplot()
-    labels = [f"{r.period}: {r.source}" for r in rows.itertuples()]
-    colors = ["#D55E00" if s == "rd2016" else "#0072B2" for s in rows["source"]]
+    publishers = facts.sources.set_index("id")["publisher"]
+    labels = [f"{r.period}: {_short(publishers.get(r.source, r.source), 40)}" for r in rows.itertuples()]
+    article = facts.article_id
+    colors = ["#D55E00" if s == article else "#0072B2" for s in rows["source"]]
     ax.barh(
         range(len(rows)),
         rows["value"].astype(float),
         color=colors,
         edgecolor="black",
         linewidth=0.5,
-        hatch=["//" if s == "rd2016" else "" for s in rows["source"]],
+        hatch=["//" if s == article else "" for s in rows["source"]],
     )
     for y, value in enumerate(rows["value"].astype(float)):
         ax.text(value, y, f" {value:g}", va="center", fontsize=8)
@@ -442,6 +539,11 @@ def figures_comparison_figure(facts, quantity_contains="trade"):
     units = ", ".join(sorted(set(rows["unit"])))
     ax.set_xlabel(units)
     ax.set_title("One number, several sources (hatched: the article)", loc="left")
+    fig.alt_text = (
+        f"Horizontal bars of {len(rows)} figures in {units} as different sources give them: "
+        + _listing(f"{r.period}, {float(r.value):g} ({publishers.get(r.source, r.source)})" for r in rows.itertuples())
+        + "."
+    )
     return fig, rows
 
 
@@ -450,6 +552,25 @@ def _date_axis(ax) -> None:
     locator = matplotlib.dates.AutoDateLocator(maxticks=8)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(matplotlib.dates.ConciseDateFormatter(locator))
+
+
+def _listing(items) -> str:
+    """Items joined for a sentence of alt text."""
+    items = list(items)
+    return ("; " if any("," in item for item in items) else ", ").join(items)
+
+
+def _kinds(facts, ids) -> str:
+    """ "38 members: 35 states, 2 economies and 1 union" for a list of country ids."""
+    kinds = facts.countries.set_index("id")["kind"].reindex(list(ids)).value_counts()
+    plural = {"state": "states", "economy": "economies", "union": "unions"}
+    parts = [f"{n} {plural.get(k, k) if n > 1 else k}" for k, n in kinds.items()]
+    return f"{len(ids)} members ({', '.join(parts)})"
+
+
+def _when(row, column: str = "start") -> str:
+    """A row's date as the sources give it (month or year only where that is all they give)."""
+    return queries.format_date(getattr(row, column), getattr(row, f"{column}_precision", "day"))
 
 
 def _short(text: str, limit: int = 32) -> str:

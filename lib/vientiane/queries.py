@@ -10,7 +10,9 @@ import datetime as dt
 
 import pandas as pd
 
-# The Asia-Pacific forums of the lessons, and the Eurasian bodies Russia leads.
+from .facts import ISO_DATE
+
+# The Asia-Pacific forums of the lessons, and the Eurasian bodies that Russia co-founded.
 ASIA_PACIFIC_FORUMS = ("ASEAN", "EAS", "ARF", "APEC")
 EURASIAN_BODIES = ("SCO", "EAEU")
 
@@ -19,17 +21,23 @@ class UnknownId(LookupError):
     """An id or alias that is not in the table; the message lists the known ids."""
 
 
-def as_date(on) -> pd.Timestamp:
-    """A date from a string, ``date``, ``datetime`` or ``None`` (today).
+def as_date(on, today=None) -> pd.Timestamp:
+    """A date from a string written YYYY-MM-DD, a ``date`` or ``datetime``; ``None`` means ``today``
+    (the functions here pass the data's date, ``facts.as_of``: never the computer's clock).
 
     >>> as_date("2016-07-26")
     Timestamp('2016-07-26 00:00:00')
     """
     if on is None:
-        return pd.Timestamp(dt.date.today())
+        if today is None:
+            raise ValueError("no date given: pass on='YYYY-MM-DD' (or the data's date, facts.as_of)")
+        on = today
     if isinstance(on, str):
+        text = on.strip()
         try:
-            return pd.Timestamp(dt.date.fromisoformat(on.strip()))
+            if not ISO_DATE.fullmatch(text):
+                raise ValueError
+            return pd.Timestamp(dt.date.fromisoformat(text))
         except ValueError:
             raise ValueError(f"not a date: {on!r} (write it as YYYY-MM-DD, e.g. '2016-07-26')") from None
     if isinstance(on, (dt.date, pd.Timestamp)):
@@ -69,7 +77,7 @@ def _holding(facts, on, statuses, alternatives=False) -> pd.DataFrame:
     Rows with ``reading == "alternative"`` (a date a source gives against the main
     reading, see the ``conflicts`` table) count only when ``alternatives`` is True.
     """
-    day = as_date(on)
+    day = as_date(on, facts.as_of)
     rows = facts.memberships
     if not alternatives:
         rows = rows[rows["reading"] == "main"]
@@ -77,8 +85,20 @@ def _holding(facts, on, statuses, alternatives=False) -> pd.DataFrame:
     return rows[in_force & rows["status"].isin(list(statuses))]
 
 
+def first_year(facts, organizations=None) -> int:
+    """The year the first of ``organizations`` (default: all) was founded.
+
+    >>> first_year(vientiane.load(), ["EAS", "SCO"])
+    2001
+    """
+    founded = facts.organizations.set_index("id")["founded"]
+    if organizations is not None:
+        founded = founded[[resolve(facts, "organizations", o) for o in organizations]]
+    return int(founded.min().year)
+
+
 def members(facts, organization: str, on=None, statuses=("member",), alternatives=False) -> list[str]:
-    """Sorted ids of the members of ``organization`` on the date ``on`` (default today).
+    """Sorted ids of the members of ``organization`` on the date ``on`` (default: the data's date).
 
     ``alternatives=True`` also counts the dates some sources give against the main
     reading: Russia "joined" the EAS in 2010 by the Russian reading, in 2011 by ASEAN's.
@@ -90,7 +110,7 @@ def members(facts, organization: str, on=None, statuses=("member",), alternative
     """
     org = resolve(facts, "organizations", organization)
     founded = facts.organizations.set_index("id").loc[org, "founded"]
-    if as_date(on) < founded:
+    if as_date(on, facts.as_of) < founded:
         return []
     rows = _holding(facts, on, statuses, alternatives)
     return sorted(set(rows.loc[rows["organization"] == org, "member"]))
@@ -131,7 +151,8 @@ def history(facts, country: str, organization: str | None = None) -> pd.DataFram
     rows = facts.memberships[facts.memberships["member"] == member]
     if organization is not None:
         rows = rows[rows["organization"] == resolve(facts, "organizations", organization)]
-    columns = ["organization", "status", "start", "end", "reading", "certainty", "conflict", "source", "note"]
+    columns = ["organization", "status", "start", "start_precision", "end", "end_precision", "reading", "certainty"]
+    columns = [c for c in columns if c in rows] + ["conflict", "source", "note"]
     return rows.sort_values(["start", "organization"])[columns].reset_index(drop=True)
 
 
@@ -178,7 +199,7 @@ def membership_counts(facts, organizations=None, years=None) -> pd.DataFrame:
     np.int64(10)
     """
     orgs = [resolve(facts, "organizations", o) for o in (organizations or facts.organizations["id"])]
-    years = list(years or range(1967, as_date(None).year + 1))
+    years = list(years or range(first_year(facts), facts.as_of.year + 1))
     data = {org: [len(members(facts, org, on=f"{year}-12-31")) for year in years] for org in orgs}
     return pd.DataFrame(data, index=pd.Index(years, name="year"))
 
@@ -209,9 +230,9 @@ def timeline(facts, start=None, end=None, organizations=None) -> pd.DataFrame:
     events = facts.events
     keep = pd.Series(True, index=events.index)
     if start is not None:
-        keep &= events["start"] >= as_date(start)
+        keep &= events["start"] >= as_date(start, facts.as_of)
     if end is not None:
-        keep &= events["start"] <= as_date(end)
+        keep &= events["start"] <= as_date(end, facts.as_of)
     if organizations:
         orgs = [resolve(facts, "organizations", o) for o in organizations]
         keep &= events["organization"].isin(orgs)
@@ -246,3 +267,57 @@ def speaker_name(facts, person_id) -> str:
     if pd.isna(person_id) or not person_id:
         return "(not named)"
     return facts.people.set_index("id").loc[person_id, "name"]
+
+
+# ------------------------------------------------------------------ precise about dates
+
+_MONTHS = ("January February March April May June July August September October November December").split()
+
+
+def format_date(day, precision: str | None = "day") -> str:
+    """A date as a reader should see it: no day that the sources do not give.
+
+    >>> format_date(pd.Timestamp("1992-07-01"), "month"), format_date(pd.Timestamp("1995-01-01"), "year")
+    ('July 1992', '1995')
+    >>> format_date(pd.Timestamp("2016-07-26"))
+    '26 July 2016'
+    """
+    if day is None or pd.isna(day):
+        return ""
+    if precision == "year":
+        return f"{day.year}"
+    if precision == "month":
+        return f"{_MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def _period_end(day: pd.Timestamp, precision) -> pd.Timestamp:
+    """The first day after the month or year that a date of ``precision`` stands for."""
+    return day + (pd.DateOffset(years=1) if precision == "year" else pd.DateOffset(months=1))
+
+
+def holding(facts, organization: str, on=None, statuses=("member",), alternatives=False) -> pd.DataFrame:
+    """The rows behind ``members``: who held which status in ``organization`` on ``on``, and
+    ``uncertain`` where the answer for that day is not sure: the row is marked uncertain, or
+    ``on`` falls in the month or year of a start that the sources give only to the month or
+    year (such a start is counted from the first day of its month or year).
+
+    >>> rows = holding(vientiane.load(), "ASEAN", on="2016-07-26")
+    >>> len(rows), rows.columns[-1]
+    (10, 'uncertain')
+    """
+    org = resolve(facts, "organizations", organization)
+    day = as_date(on, facts.as_of)
+    columns = ["member", "status", "start", "start_precision", "end", "end_precision", "certainty", "source"]
+    if day < facts.organizations.set_index("id").loc[org, "founded"]:
+        return pd.DataFrame(columns=[*columns, "uncertain"])
+    rows = _holding(facts, day, statuses, alternatives)
+    rows = rows[rows["organization"] == org].copy()
+    for column in ("start_precision", "end_precision"):
+        if column not in rows:
+            rows[column] = "day"
+    in_start = [
+        p != "day" and day < _period_end(s, p) for s, p in zip(rows["start"], rows["start_precision"], strict=True)
+    ]
+    rows["uncertain"] = (rows["certainty"] == "uncertain").to_numpy() | pd.Series(in_start, dtype=bool).to_numpy()
+    return rows.sort_values(["member", "start"])[[*columns, "uncertain"]].reset_index(drop=True)

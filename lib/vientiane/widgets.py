@@ -23,14 +23,24 @@ from . import figures, plots, queries
 DEFAULT_DAY = "2016-07-26"
 
 
+def _year_slider(facts, value: int, organizations=None, **kwargs) -> widgets.IntSlider:
+    """A year slider from the first founding to the data's year (``facts.as_of``)."""
+    first = queries.first_year(facts, organizations)
+    return widgets.IntSlider(
+        value=value, min=first, max=facts.as_of.year, description="Year", continuous_update=False, **kwargs
+    )
+
+
 # ----------------------------------------------------------------------- output blocks
 
 
-def _png_output(fig, alt: str) -> dict:
+def _png_output(fig, alt: str | None = None) -> dict:
+    """A figure as an output block; its text is the figure's description (alt text)."""
+    alt = alt or fig.alt_text
     png = figures.png_bytes(fig)
     return {
         "output_type": "display_data",
-        "metadata": {},
+        "metadata": {"image/png": {"alt": alt}},
         "data": {"image/png": base64.b64encode(png).decode(), "text/plain": alt},
     }
 
@@ -146,8 +156,8 @@ def timeline_explorer(facts) -> Explorer:
     """Filter the time line by period and organization (lesson 01)."""
     years = widgets.IntRangeSlider(
         value=(2010, 2016),
-        min=1967,
-        max=2026,
+        min=queries.first_year(facts),
+        max=facts.as_of.year,
         description="Years",
         continuous_update=False,
         layout=widgets.Layout(width="420px"),  # room for the "2010 – 2016" readout
@@ -156,9 +166,9 @@ def timeline_explorer(facts) -> Explorer:
 
     def render():
         fig, table = timeline_view(facts, years.value[0], years.value[1], orgs.value)
-        alt = f"{len(table)} events from {years.value[0]} to {years.value[1]}"
+        alt = fig.alt_text
         return table, [
-            _png_output(fig, alt),
+            _png_output(fig),
             _html_output(table_html(table, ["start", "name", "organization", "place"]), alt),
         ]
 
@@ -180,12 +190,11 @@ def membership_view(facts, year: int, day: str = "07-26"):
 
 def membership_explorer(facts) -> Explorer:
     """A year slider that redraws the country-by-organization matrix (lesson 02)."""
-    year = widgets.IntSlider(value=2016, min=1967, max=2026, description="Year", continuous_update=False)
+    year = _year_slider(facts, 2016)
 
     def render():
         fig, matrix = membership_view(facts, year.value)
-        alt = f"Membership matrix on 26 July {year.value}: {len(matrix)} states"
-        return matrix, [_png_output(fig, alt)]
+        return matrix, [_png_output(fig)]
 
     return Explorer("membership", "Who belonged to what on 26 July of the chosen year", [year], render)
 
@@ -208,10 +217,9 @@ def country_explorer(facts, country: str = "RUS") -> Explorer:
 
     def render():
         fig, rows = country_view(facts, picker.value)
-        alt = f"Memberships of {picker.label} over time: {len(rows)} rows"
         shown = rows.assign(end=rows["end"].map(_cell).replace("", "still"))
         columns = ["organization", "status", "start", "end", "reading", "certainty"]
-        return rows, [_png_output(fig, alt), _html_output(table_html(shown, columns), alt)]
+        return rows, [_png_output(fig), _html_output(table_html(shown, columns), fig.alt_text)]
 
     return Explorer("country", "One country's memberships over time", [picker], render)
 
@@ -236,7 +244,7 @@ def overlap_explorer(facts) -> Explorer:
     orgs = widgets.SelectMultiple(
         options=list(facts.organizations["id"]), value=("SCO", "EAS"), description="Bodies", rows=6
     )
-    year = widgets.IntSlider(value=2016, min=1967, max=2026, description="Year", continuous_update=False)
+    year = _year_slider(facts, 2016)
 
     def render():
         table = overlap_view(facts, orgs.value, year.value)
@@ -316,7 +324,7 @@ def left_out_view(facts, organization: str, year: int) -> pd.DataFrame:
 def coverage_explorer(facts) -> Explorer:
     """Pick a body and a year: which Asia-Pacific states does it leave out? (lesson 04)"""
     body = widgets.Dropdown(options=list(facts.organizations["id"]), value="EAS", description="Body")
-    year = widgets.IntSlider(value=2016, min=1994, max=2026, description="Year", continuous_update=False)
+    year = _year_slider(facts, 2016, queries.ASIA_PACIFIC_FORUMS)
 
     def render():
         table = left_out_view(facts, body.value, year.value)

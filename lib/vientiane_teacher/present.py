@@ -1,16 +1,16 @@
 """A lesson's explorers as a Voilà dashboard, for projecting in class.
 
-    python -m vientiane.present 02         # or: make present LESSON=02
+    python -m vientiane_teacher.present 02         # or: make present LESSON=02
 
 serves a page with the lesson's title and its explorers, and no code, on this computer only
 (127.0.0.1, with a random token in the address), and opens it in the browser. Ctrl-C stops it.
 
 The page is a small dashboard notebook built from the lesson (a title, ``facts =
-vientiane.load()``, then each explorer the lesson creates), not the lesson itself. Voilà would
-hide the lesson's code, but it would still show every paragraph, table, exercise and
-figure, and run every cell first, exercises included: too much for a projector, and slower.
-The lesson stays the one source of truth: its explorer calls are read from its code
-cells, with their literal arguments (``country_explorer(facts, country="IND")``).
+vientiane.load()``, then each cell of the lesson tagged ``present``: its explorers), not the
+lesson itself. Voilà would hide the lesson's code, but it would still show every paragraph,
+table, exercise and figure, and run every cell first, exercises included: too much for a
+projector, and slower. The lesson stays the one source of truth: the tagged cells are copied
+as they are.
 
 The explorers write their results into the Output widget's state from the kernel and never
 capture printed output. That is what keeps Voilà pages from hanging: while it runs a cell
@@ -22,7 +22,6 @@ reply, and now and then misses that reply and waits forever.
 from __future__ import annotations
 
 import argparse
-import ast
 import secrets
 import socket
 import tempfile
@@ -34,7 +33,9 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+from .lessons import ROOT
+
+NOTEBOOKS = ROOT / "notebooks" if ROOT else Path("notebooks")
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 
@@ -52,68 +53,29 @@ def lesson_path(lesson: str, notebooks: Path = NOTEBOOKS) -> Path:
     return path
 
 
-def explorer_calls(notebook) -> list[str]:
-    """The explorers a lesson creates, in order, as calls for a dashboard.
+PRESENT_TAG = "present"
 
-    Arguments other than literals are dropped (the explorer's default is used instead).
 
-    >>> cell = new_code_cell('%matplotlib inline\\nfrom vientiane.widgets import membership_explorer\\n'
-    ...                      'vientiane.widgets.country_explorer(facts, country="IND")\\nmembership_explorer(f)')
-    >>> explorer_calls(new_notebook(cells=[cell]))
-    ["vientiane.widgets.country_explorer(facts, country='IND')", 'vientiane.widgets.membership_explorer(facts)']
+def explorer_cells(notebook) -> list[str]:
+    """The sources of the lesson's cells tagged ``present`` (its explorers), in order.
+
+    >>> cell = new_code_cell("vientiane.widgets.country_explorer(facts)", metadata={"tags": ["present"]})
+    >>> explorer_cells(new_notebook(cells=[new_code_cell("1 + 1"), cell]))
+    ['vientiane.widgets.country_explorer(facts)']
     """
-    from IPython.core.inputtransformer2 import TransformerManager
-
-    from . import widgets
-
-    magic_free = TransformerManager()  # %magics and !commands are not Python: turn them into calls
-    calls = []
-    for cell in notebook.cells:
-        if cell.cell_type != "code":
-            continue
-        try:
-            tree = ast.parse(magic_free.transform_cell(cell.source))
-        except SyntaxError:  # an exercise left for students to complete
-            continue
-        found = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and _explorer_name(node)]
-        for node in sorted(found, key=lambda n: (n.lineno, n.col_offset)):
-            name = _explorer_name(node)
-            if callable(getattr(widgets, name, None)):
-                calls.append(f"vientiane.widgets.{name}({', '.join(_arguments(node))})")
-    return calls
-
-
-def _explorer_name(call: ast.Call) -> str | None:
-    func = call.func
-    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-    return name if name.endswith("_explorer") else None
-
-
-def _arguments(call: ast.Call) -> list[str]:
-    """``facts`` first, whatever the lesson called it; then the literal arguments."""
-    arguments = ["facts"]
-    for node in call.args[1:]:
-        value = _literal(node)
-        if value is None:
-            break  # later positional arguments would shift into the wrong place
-        arguments.append(value)
-    arguments += [f"{k.arg}={v}" for k in call.keywords if k.arg and (v := _literal(k.value)) is not None]
-    return arguments
-
-
-def _literal(node: ast.AST) -> str | None:
-    try:
-        return repr(ast.literal_eval(node))
-    except (ValueError, TypeError, SyntaxError):
-        return None
+    return [
+        cell.source
+        for cell in notebook.cells
+        if cell.cell_type == "code" and PRESENT_TAG in cell.get("metadata", {}).get("tags", [])
+    ]
 
 
 def dashboard(lesson: Path) -> nbformat.NotebookNode:
     """The dashboard notebook for ``lesson``: its title, the facts, and one cell per explorer."""
     notebook = nbformat.read(lesson, as_version=4)
-    calls = explorer_calls(notebook)
+    calls = explorer_cells(notebook)
     if not calls:
-        raise LookupError(f"{lesson.name} has no explorers to present")
+        raise LookupError(f"{lesson.name} has no cell tagged '{PRESENT_TAG}' (its explorers) to present")
     headings = [
         line[2:].strip()
         for cell in notebook.cells
@@ -180,7 +142,7 @@ def _open_when_listening(url: str, port: int, wait: float = 60) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m vientiane.present", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m vientiane_teacher.present", description=__doc__.split("\n\n")[0])
     parser.add_argument("lesson", help='the lesson number ("02"), or the path of a lesson notebook')
     parser.add_argument("--port", type=int, help="port on 127.0.0.1 (default: 8866, or a free one)")
     parser.add_argument("--token", help="the token in the address (default: a new random one)")

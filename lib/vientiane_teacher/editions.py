@@ -1,0 +1,171 @@
+"""The editions made from the executed lessons: HTML for students and for teachers, and the
+student notebooks (no solutions, no outputs), plus ``figures/index.csv``.
+
+Cells tagged ``solution`` (worked solutions) and ``teacher`` (notes for the teacher) are the
+teacher's: they are in ``notebooks/`` and in ``build/html-teacher/``, never in ``build/html/``
+or ``build/student/``.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import itertools
+import json
+import re
+import shutil
+import uuid
+from pathlib import Path
+
+from .runner import WIDGET_STATE
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+STATIC = Path(__file__).resolve().parent / "static"  # the vendored widget renderer
+TEACHER_TAGS = ("solution", "teacher")
+TITLE = "Lavrov in Vientiane, July 2016"
+
+
+def figures_index(folder: Path) -> str:
+    """``index.csv`` of the figures in ``folder``, from their .json sidecars.
+
+    >>> from vientiane import paths
+    >>> figures_index(paths.checkout() / "figures").splitlines()[0]
+    'figure,lesson,png,svg,alt,shows'
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["figure", "lesson", "png", "svg", "alt", "shows"])
+    for sidecar in sorted(Path(folder).glob("*.json")):
+        info = json.loads(sidecar.read_text(encoding="utf-8"))
+        name = info["figure"]
+        writer.writerow([name, info["lesson"], f"{name}.png", f"{name}.svg", info["alt"], info.get("shows", "")])
+    return buffer.getvalue()
+
+
+# The lab template minus what it would fetch from a CDN: require.js and the widget renderer
+# are the local copies (see editions), MathJax and Mermaid are left out: no lesson has math or
+# diagrams, and MathJax would read "$13.7 billion ... $" as a formula.
+PAGE_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{% block html_head_js_mathjax %}{% endblock %}
+{% block html_head_js_mermaidjs %}{% endblock %}
+{% block extra_css %}<style>.vientiane-nav{font:14px sans-serif;padding:12px 0 12px 104px}</style>{% endblock %}
+{% block body_header %}{{ super() }}{{ resources.vientiane_nav }}{% endblock %}
+{% block body_footer %}{{ resources.vientiane_nav }}{{ super() }}{% endblock %}
+"""
+
+
+def editions(notebooks: dict[str, str], folder: Path) -> None:
+    """Write the three editions into ``folder``: ``html/`` (students), ``html-teacher/`` and
+    ``student/`` (notebooks without teacher cells or outputs).
+
+    ``notebooks`` maps each lesson's name to its executed notebook's text.
+
+    >>> editions({"00_start_here": executed_text}, Path("build"))  # doctest: +SKIP
+    """
+    import nbformat
+
+    names = sorted(notebooks)
+    teacher = {name: nbformat.reads(notebooks[name], as_version=4) for name in names}
+    titles = {name: _title(teacher[name], name) for name in names}
+    students = {name: student_notebook(teacher[name], keep_outputs=True) for name in names}
+    _html_edition(Path(folder) / "html", students, titles, student=True)
+    _html_edition(Path(folder) / "html-teacher", teacher, titles, student=False)
+    notebooks_folder = Path(folder) / "student"
+    notebooks_folder.mkdir(parents=True)
+    for name in names:
+        nbformat.write(student_notebook(teacher[name]), notebooks_folder / f"{name}.ipynb")
+
+
+def student_notebook(nb, keep_outputs: bool = False):
+    """A copy of lesson ``nb`` for students: no cell tagged ``solution`` or ``teacher``, and
+    without outputs (``keep_outputs`` keeps those of the remaining cells, and only the widget
+    state they show: the HTML edition).
+
+    >>> from nbformat.v4 import new_code_cell, new_notebook
+    >>> nb = new_notebook(cells=[new_code_cell("1"), new_code_cell("2", metadata={"tags": ["solution"]})])
+    >>> [c.source for c in student_notebook(nb).cells]
+    ['1']
+    """
+    import copy
+
+    from nbconvert.preprocessors import ClearOutputPreprocessor
+
+    nb = copy.deepcopy(nb)
+    nb.cells = [c for c in nb.cells if not set(c.get("metadata", {}).get("tags", [])) & set(TEACHER_TAGS)]
+    if keep_outputs:
+        _prune_widget_state(nb)
+    else:
+        nb, _ = ClearOutputPreprocessor(enabled=True).preprocess(nb, {})
+        nb.metadata.pop("widgets", None)  # the state of widgets whose outputs are gone
+    return nb
+
+
+def _prune_widget_state(nb) -> None:
+    """Keep only the widget models that the remaining outputs show (and the models they use)."""
+    bundle = nb.metadata.get("widgets", {}).get(WIDGET_STATE)
+    if not bundle:
+        return
+    state = bundle["state"]
+    wanted = [
+        output["data"][WIDGET_VIEW]["model_id"]
+        for cell in nb.cells
+        for output in cell.get("outputs", [])
+        if WIDGET_VIEW in output.get("data", {})
+    ]
+    keep = set()
+    while wanted:
+        model = wanted.pop()
+        if model in keep or model not in state:
+            continue
+        keep.add(model)
+        wanted += re.findall(r"IPY_MODEL_([0-9a-f]{32})", json.dumps(state[model]))
+    bundle["state"] = {k: v for k, v in state.items() if k in keep}
+
+
+def _html_edition(pages: Path, notebooks: dict, titles: dict, student: bool) -> None:
+    from nbconvert import HTMLExporter
+
+    pages.mkdir(parents=True)
+    for name in ("require.js", "embed-amd.js"):
+        shutil.copyfile(STATIC / name, pages / name)
+    exporter = HTMLExporter(
+        template_name="lab", raw_template=PAGE_TEMPLATE, require_js_url="require.js", widget_renderer_url="embed-amd.js"
+    )
+    names = sorted(notebooks)
+    for i, name in enumerate(names):
+        # The template gives each widget output a random uuid4 as HTML id: number them instead.
+        count = itertools.count()
+        exporter.environment.globals["uuid4"] = lambda n=name, c=count: uuid.uuid5(uuid.NAMESPACE_URL, f"{n}:{next(c)}")
+        resources = {"metadata": {"name": titles[name]}, "vientiane_nav": _nav(names, titles, i)}
+        page, _ = exporter.from_notebook_node(notebooks[name], resources=resources)
+        (pages / f"{name}.html").write_text(page, encoding="utf-8")
+    heading = TITLE if student else f"{TITLE}: teacher edition"
+    (pages / "index.html").write_text(_index_page(names, titles, heading, student), encoding="utf-8")
+
+
+def _title(nb, fallback: str) -> str:
+    for cell in nb.cells:
+        for line in cell.source.splitlines() if cell.cell_type == "markdown" else []:
+            if line.startswith("# "):
+                return line[2:].strip()
+    return fallback
+
+
+def _nav(names: list[str], titles: dict, i: int) -> str:
+    links = ['<a href="index.html">All lessons</a>']
+    if i > 0:
+        links.insert(0, f'<a rel="prev" href="{names[i - 1]}.html">← {html.escape(titles[names[i - 1]])}</a>')
+    if i + 1 < len(names):
+        links.append(f'<a rel="next" href="{names[i + 1]}.html">{html.escape(titles[names[i + 1]])} →</a>')
+    return f'<nav class="vientiane-nav">{" · ".join(links)}</nav>'
+
+
+def _index_page(names: list[str], titles: dict, heading: str, student: bool) -> str:
+    notebook = ' (<a href="../student/{n}.ipynb">student notebook</a>)' if student else ""
+    items = "\n".join(f'<li><a href="{n}.html">{html.escape(titles[n])}</a>{notebook.format(n=n)}</li>' for n in names)
+    return (
+        f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{html.escape(heading)}</title>\n'
+        "<style>body{font:16px sans-serif;max-width:50em;margin:2em auto}li{margin:.4em 0}</style>\n</head>\n"
+        f'<body>\n<main>\n<h1>{html.escape(heading)}</h1>\n<nav aria-label="Lessons">\n<ul>\n{items}\n</ul>\n</nav>\n</main>\n</body>\n</html>\n'
+    )
