@@ -112,7 +112,7 @@ def test_excerpts_table(facts):
 
 
 def test_load_by_path_equals_bundled(facts):
-    again = vientiane.load(str(vientiane.facts.BUNDLED))
+    again = vientiane.load(str(vientiane.paths.data_package()))
     pd.testing.assert_frame_equal(again.memberships, facts.memberships)
 
 

@@ -1,10 +1,11 @@
-"""The build behind ``make figures`` (vientiane.build), on tiny lessons written here.
+"""The build behind ``make figures`` (vientiane_teacher.build), on tiny lessons written here.
 
 Each project lives in a temporary folder: a copy of lib/, data/ and seeds/ plus two small
 lessons (a figure, a widget, an exercise with its solution), so these tests are quick and
 never touch the real notebooks/ or figures/.
 """
 
+import html
 import os
 import re
 import shutil
@@ -15,7 +16,7 @@ import pytest
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from vientiane import build as builder
+from vientiane_teacher import build as builder
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -60,7 +61,7 @@ def ran(outcomes) -> list[str]:
 def built(tmp_path_factory) -> Path:
     """A project with lessons 00 and 01, built once (use ``project`` to change one)."""
     root = tmp_path_factory.mktemp("built")
-    for name in ("data", "seeds"):
+    for name in ("data", "seeds", "requirements"):
         shutil.copytree(ROOT / name, root / name)
     shutil.copytree(ROOT / "lib", root / "lib", ignore=shutil.ignore_patterns("__pycache__"))
     (root / "notebooks").mkdir()
@@ -148,8 +149,9 @@ def test_student_edition_has_no_solutions_and_its_checks_run(built, tmp_path):
     assert "Not yet" in "".join(output.get("text", "") for output in check.outputs)
 
 
-def test_html_edition_loads_no_script_from_the_network(built):
-    pages = built / "build" / "html"
+@pytest.mark.parametrize("edition", ["html", "html-teacher"])
+def test_html_editions_load_no_script_from_the_network(built, edition):
+    pages = built / "build" / edition
     assert (pages / "require.js").is_file() and (pages / "embed-amd.js").is_file()
     index = (pages / "index.html").read_text(encoding="utf-8")
     assert 'href="00_first.html"' in index and 'href="01_second.html"' in index
@@ -200,3 +202,39 @@ def test_only_lessons_whose_inputs_changed_run_again(project):
         library.write("\n# a change to the library\n")
     assert sorted(ran(builder.build(project, out=quiet))) == ["00_first", "01_second"]
     assert ran(builder.build(project, out=quiet)) == []
+
+
+def test_student_html_has_no_solution_and_the_teacher_html_has_them(built):
+    """No page of build/html/ holds the source or an output of a cell tagged solution."""
+    student = [_text_of(built / "build" / "html" / f"{n}.html") for n in ("00_first", "01_second")]
+    teacher = _text_of(built / "build" / "html-teacher" / "00_first.html")
+    assert "answer = 17" in teacher and "# Solution" in teacher
+    for page in student:
+        assert "answer = 17" not in page and "# Solution" not in page
+        assert "✔ Right" not in page  # the solution's output
+
+
+def test_student_html_keeps_only_the_widget_state_it_shows(built, project):
+    """A widget shown only by a solution cell is not in the students' widget state."""
+    solution = '# Solution\nimport ipywidgets\nipywidgets.Text(value="the secret answer")'
+    write_lesson(project, "00_first", FIGURE, WIDGET, solution=solution)
+    builder.build(project, out=_Quiet())
+    student = (project / "build" / "html" / "00_first.html").read_text(encoding="utf-8")
+    teacher = (project / "build" / "html-teacher" / "00_first.html").read_text(encoding="utf-8")
+    assert "the secret answer" in teacher and "the secret answer" not in student
+    assert '"description": "n"' in student  # the slider the lesson itself shows
+
+
+def _text_of(page: Path) -> str:
+    """A page's text with the tags of its syntax highlighting taken out."""
+    return html.unescape(re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8")))
+
+
+def test_a_change_to_the_teacher_tools_runs_no_lesson_again(project):
+    quiet = _Quiet()
+    with open(project / "lib" / "vientiane_teacher" / "editions.py", "a", encoding="utf-8") as tools:
+        tools.write("\n# a comment in the build tools\n")
+    assert ran(builder.build(project, out=quiet)) == []
+    with open(project / "requirements" / "constraints.txt", "a", encoding="utf-8") as pins:
+        pins.write("matplotlib==0.0.1\n")
+    assert sorted(ran(builder.build(project, out=quiet))) == ["00_first", "01_second"]

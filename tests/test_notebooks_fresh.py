@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from vientiane import build
+from vientiane_teacher import lessons as build
 
 ROOT = Path(__file__).resolve().parents[1]
 HASHES = build.input_hashes(ROOT)

@@ -1,6 +1,7 @@
 """Fixtures for the browser tests: Debian's Chromium through Playwright, the lessons, servers.
 
-Chromium missing: the tests skip with a message, except with CI=true, where they fail.
+Chromium missing: the tests skip with a message, except under CI (CI=1, true or True), where
+they fail.
 """
 
 from __future__ import annotations
@@ -14,22 +15,24 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from vientiane import build, present
+from vientiane_teacher import lessons, present
 
 from .jupyter_browser import CHROMIUM_FLAGS, ROOT, VIEWPORT, isolated_env, lab_server
 
 
 def _lessons_with_explorers() -> list[tuple[Path, int]]:
-    """Each lesson that builds explorers, with how many it shows."""
+    """Each lesson with its number of explorers (cells tagged ``present``). Every lesson has
+    at least one: a lesson without would silently drop out of the browser tests."""
     found = []
-    for path in build.lessons(ROOT):
-        count = len(present.explorer_calls(nbformat.read(path, as_version=4)))
-        if count:
-            found.append((path, count))
+    for path in lessons.lessons(ROOT):
+        count = len(present.explorer_cells(nbformat.read(path, as_version=4)))
+        assert count, f"{path.name} has no cell tagged 'present' (an explorer)"
+        found.append((path, count))
     return found
 
 
 LESSONS = _lessons_with_explorers()
+assert len(LESSONS) == len(lessons.lessons(ROOT)) >= 6, "the browser tests found no lessons"
 
 
 def pytest_generate_tests(metafunc):
@@ -38,7 +41,7 @@ def pytest_generate_tests(metafunc):
 
 
 def _unavailable(reason: str):
-    if os.environ.get("CI") == "true":
+    if os.environ.get("CI", "").lower() in ("1", "true"):
         pytest.fail(f"{reason} (CI=true: browser tests must run)", pytrace=False)
     pytest.skip(f"{reason}: browser tests skipped (as root, `make browser` installs Debian's chromium)")
 

@@ -19,7 +19,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from vientiane.present import free_port
+from vientiane_teacher.present import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"
@@ -176,9 +176,9 @@ def lab_server(root: Path, home: Path, env: dict[str, str]) -> Server:
 
 
 def present_server(lesson: Path, home: Path, env: dict[str, str]) -> Server:
-    """``python -m vientiane.present`` (Voila) for one lesson notebook."""
+    """``python -m vientiane_teacher.present`` (Voila) for one lesson notebook."""
     port, token = free_port(preferred=0), secrets.token_hex(16)
-    argv = [sys.executable, "-m", "vientiane.present", str(lesson), f"--port={port}", f"--token={token}"]
+    argv = [sys.executable, "-m", "vientiane_teacher.present", str(lesson), f"--port={port}", f"--token={token}"]
     return Server([*argv, "--no-browser"], env, home / f"present-{lesson.stem}.log", port, token)
 
 

@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from vientiane import present
+from vientiane_teacher import present
 
 from .jupyter_browser import isolated_env, lab_open, lab_run_all, lab_server, wait_for_explorers
 

@@ -1,4 +1,4 @@
-"""`python -m vientiane.present NN` serves the lesson's explorers with Voila; they work, every load.
+"""`python -m vientiane_teacher.present NN` serves the lesson's explorers with Voila; they work, every load.
 
 Why loads are repeated: here, Voila pages of an ``interact`` notebook hung on a few loads in a
 hundred (up to 4 in 30), always in the cell whose output goes into an Output widget. The kernel

@@ -1,0 +1,104 @@
+"""Every number the lessons' prose states about the data is computed here from the data.
+
+Alt text needs no entry: the plot functions write it from the data they drew. A lesson's
+prose is Markdown and cannot compute, so each number it states is listed below with the
+computation it must agree with. When a statement's wording changes, its entry must change
+too: a statement that is no longer found fails, so none is silently unchecked.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from vientiane import queries
+from vientiane_teacher import lessons
+
+ROOT = Path(__file__).resolve().parents[1]
+WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
+
+
+def prose(number: str) -> str:
+    """The Markdown of lesson ``number`` ("02"), as one string with lines joined."""
+    path = next(p for p in lessons.lessons(ROOT) if p.name.startswith(number))
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return " ".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown").replace("\n", " ")
+
+
+def word(n: int) -> str:
+    return WORDS[n] if n < len(WORDS) else str(n)
+
+
+def count(facts, body, on=None):
+    return len(facts.members(body, on=on))
+
+
+def kinds(facts, kind):
+    return int((facts.quotes["kind"] == kind).sum())
+
+
+def trade(facts, period):
+    rows = facts.figures[facts.figures["quantity"].str.contains("trade") & (facts.figures["period"] == period)]
+    return rows
+
+
+# (lesson, pattern with one group per number, computation giving those numbers as text)
+STATEMENTS = [
+    ("00", r"\(¶1-¶(\d+)\)", lambda f: [str(len(f.paragraphs()))]),
+    (
+        "02",
+        r"ASEAN \| .*? \| (\d+) states in 2016, (\d+) since Timor-Leste joined in (\d{4})",
+        lambda f: [
+            str(count(f, "ASEAN", "2016-07-26")),
+            str(count(f, "ASEAN")),
+            str(
+                f.memberships.query("member == 'TLS' and organization == 'ASEAN' and status == 'member'")[
+                    "start"
+                ].dt.year.iloc[0]
+            ),
+        ],
+    ),
+    ("02", r"EAS \| .*? \| (\d+) states \|", lambda f: [str(count(f, "EAS", "2016-07-26"))]),
+    ("02", r"ARF \| .*? \| (\d+) participants, the EU among them", lambda f: [str(count(f, "ARF", "2016-07-26"))]),
+    ("02", r"APEC \| .*? \| (\d+) \"member economies\"", lambda f: [str(count(f, "APEC", "2016-07-26"))]),
+    (
+        "02",
+        r"SCO \| .*? \| (\d+) states in 2016, (\d+) on the data's date",
+        lambda f: [str(count(f, "SCO", "2016-07-26")), str(count(f, "SCO"))],
+    ),
+    ("02", r"EAEU \| .*? \| (\d+) states \|", lambda f: [str(count(f, "EAEU", "2016-07-26"))]),
+    ("02", r"## (\w+) bodies", lambda f: [word(len(f.organizations)).capitalize()]),
+    ("02", r"Of which of the (\w+) bodies", lambda f: [word(len(f.organizations))]),
+    ("03", r"The article puts (\w+) passages in quotation marks", lambda f: [word(len(f.quotes))]),
+    (
+        "03",
+        r"The article has (\d+) quotations: (\d+) full, (\d+) fragments, (\d+) scare-quoted terms, (\d+) title",
+        lambda f: [str(len(f.quotes))] + [str(kinds(f, k)) for k in ("full", "fragment", "scare", "title")],
+    ),
+    ("03", r"(\w+) quotations have no speaker", lambda f: [word(int(f.quotes["speaker"].isna().sum())).capitalize()]),
+    ("03", r"(\w+) have no named speaker", lambda f: [word(int(f.quotes["speaker"].isna().sum())).capitalize()]),
+    (
+        "04",
+        r"the ARF, leaves out (\w+) members of APEC",
+        lambda f: [word(len(queries.left_out(f, "ARF", on="2016-07-26")))],
+    ),
+    ("05", r"breaks the article into (\d+) claims", lambda f: [str(len(f.claims))]),
+]
+
+
+@pytest.mark.parametrize("lesson, pattern, compute", STATEMENTS, ids=[f"{s[0]}:{s[1][:40]}" for s in STATEMENTS])
+def test_number_in_prose_agrees_with_the_data(facts, lesson, pattern, compute):
+    match = re.search(pattern, prose(lesson))
+    assert match, f"lesson {lesson} no longer says {pattern!r}: update this statement's entry"
+    assert list(match.groups()) == compute(facts)
+
+
+def test_the_data_date_is_the_one_the_lessons_give(facts):
+    """Lessons name the data's date ("on the data's date (28 November 2026 …)"): it is ``facts.as_of``."""
+    shown = queries.format_date(facts.as_of)
+    for path in lessons.lessons(ROOT):
+        text = prose(path.name[:2])
+        assert "today" not in text.casefold().replace("today's", ""), f"{path.name} says 'today': say the data's date"
+        for stated in re.findall(r"data's date \((\d{1,2} \w+ \d{4})", text):
+            assert stated == shown, f"{path.name} gives the data's date as {stated}, the data says {shown}"
