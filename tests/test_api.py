@@ -138,3 +138,23 @@ def test_quotes_of_filters(facts):
         "q08_umbrella_structure",
     ]
     assert set(queries.quotes_of(facts, topic="syria")["id"]) == {"q06_moderate_opposition"}
+
+
+def test_the_students_library_imports_no_teacher_tool_and_leaves_matplotlib_alone():
+    """`import vientiane` and a figure of the collection: no vientiane_teacher module is loaded,
+    and a student's own chart afterwards still has matplotlib's default style."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, matplotlib\n"
+        "defaults = dict(matplotlib.rcParams)\n"
+        "import vientiane\n"
+        "facts = vientiane.load()\n"
+        "vientiane.plots.membership_matrix_figure(facts)\n"
+        "vientiane.figures.png_bytes(vientiane.plots.quotes_figure(facts)[0])\n"
+        "print(sorted(m for m in sys.modules if m.startswith('vientiane_teacher')))\n"
+        "print(dict(matplotlib.rcParams) == defaults)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert result.stdout.split("\n")[:2] == ["[]", "True"]

@@ -173,3 +173,42 @@ def test_nothing_is_half_loaded(package):
     faults_of(package)  # a second call fails the same way: no cached half-result
     edit(package.parent / "quotes.csv", 2, "paragraph", "3")
     assert vientiane.load(package).quotes["paragraph"].iloc[0] == 3
+
+
+def test_checked_in_reference_to_a_missing_row(package):
+    path = package.parent / "claims.csv"
+    with open(path, encoding="utf-8", newline="") as handle:
+        records = list(csv.reader(handle))
+    row = next(i for i, r in enumerate(records[1:], start=2) if r[records[0].index("checked_in")])
+    edit(path, row, "checked_in", "events:no_such_event|nowhere:x")
+    error = faults_of(package)
+    messages = [f.message for f in error.faults if f.column == "checked_in" and f.row == row]
+    assert any("no row 'no_such_event' in events" in m for m in messages), str(error)
+    assert any("no table 'nowhere'" in m for m in messages), str(error)
+
+
+def test_an_alias_naming_two_rows_is_ambiguous(package):
+    path = package.parent / "organizations.csv"
+    with open(path, encoding="utf-8", newline="") as handle:
+        records = list(csv.reader(handle))
+    header = records[0]
+    second = records[2][header.index("id")]
+    first = records[1][header.index("id")]
+    edit(path, 2, "aliases", f"Alpha|{second.lower()}")  # row 2 takes row 3's id as an alias
+    fault = only(faults_of(package), file="data/organizations.csv", row=3, column="id")
+    assert fault.message == f"'{second.lower()}' also names row 2 ({first}): ambiguous"
+
+
+@pytest.mark.parametrize("written", ["20160726", "2016-7-26"])
+def test_dates_must_be_written_yyyy_mm_dd(package, written):
+    edit(package.parent / "events.csv", 5, "start", written)
+    fault = only(faults_of(package), file="data/events.csv", row=5, column="start")
+    assert "YYYY-MM-DD" in fault.message
+
+
+def test_the_data_date_is_required(package):
+    descriptor = json.loads(package.read_text(encoding="utf-8"))
+    del descriptor["as_of"]
+    package.write_text(json.dumps(descriptor), encoding="utf-8")
+    fault = only(faults_of(package), file="data/datapackage.json", column="as_of")
+    assert "YYYY-MM-DD" in fault.message

@@ -44,17 +44,27 @@ def test_lesson_presents_in_voila(context, project, jupyter_env, tmp_path, lesso
 
 
 @pytest.mark.parametrize("make", [getattr(widgets, n) for n in dir(widgets) if n.endswith("_explorer")])
-def test_explorers_never_capture_output(facts, make):
+def test_explorers_never_capture_output(facts, make, monkeypatch):
     """Results are written into the Output widget's state (``outputs``), never captured with
-    ``with output:`` or ``interact`` (outside a kernel, captured output would leave ``outputs``
-    empty; inside one it sets ``msg_id``), so Voila's executor never writes to the kernel mid-cell."""
-    explorer = make(facts)
+    ``with output:``, ``output.capture`` or ``interact``, so Voila's executor never writes to
+    the kernel mid-cell. Capturing is caught here, outside a kernel, where it happens: on
+    entering the Output widget as a context manager."""
+    import ipywidgets
+
     captured = []
-    explorer.output.observe(lambda change: captured.append(change.new), names="msg_id")
+
+    def refuse(self, *args, **kwargs):
+        captured.append(type(self).__name__)
+        raise AssertionError("an explorer captured output into its Output widget")
+
+    monkeypatch.setattr(ipywidgets.Output, "__enter__", refuse)
+    monkeypatch.setattr(ipywidgets.Output, "capture", refuse)
+    monkeypatch.setattr(ipywidgets, "interact", refuse)
+    explorer = make(facts)
     for control in explorer.controls:
         control.value = _another_value(control)
         assert explorer.output.outputs, f"{make.__name__}: no result in the Output widget's state"
-    assert not any(captured), f"{make.__name__} captured output into its Output widget"
+    assert not captured
 
 
 def _another_value(control):
