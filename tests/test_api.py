@@ -71,10 +71,15 @@ def test_bad_date_is_a_clear_error(facts):
 
 
 def test_organizations_of_russia(facts):
-    assert facts.organizations_of("RUS", on="2016-07-26") == ["APEC", "ARF", "EAEU", "EAS", "SCO"]
+    assert facts.organizations_of("RUS", on="2016-07-26") == ["ADMMPLUS", "APEC", "ARF", "CICA", "EAEU", "EAS", "SCO"]
     assert facts.organizations_of("russian federation", on="1995-01-01") == ["ARF"]
     assert queries.status_on(facts, "RUS", "ASEAN", on="2016-07-26") == "dialogue_partner"
-    assert queries.status_on(facts, "RUS", "ASEAN", on="2019-01-01") == "strategic_partner"
+    # A strategic partnership (2018) is a level of the dialogue relationship, not a new status.
+    assert queries.status_on(facts, "RUS", "ASEAN", on="2019-01-01") == "dialogue_partner"
+    assert queries.status_on(facts, "RUS", "ASEAN", on="2026-11-28") == "dialogue_partner"
+    assert queries.partnership_level(facts, "RUS", "ASEAN", on="2016-07-26") == "dialogue"
+    assert queries.partnership_level(facts, "RUS", "ASEAN", on="2019-01-01") == "strategic"
+    assert "RUS" in facts.members("ASEAN", on="2026-11-28", statuses=("dialogue_partner",))
 
 
 def test_enlargements_over_time(facts):

@@ -136,7 +136,20 @@ def test_bytes_that_are_not_utf8(package):
 
 def test_end_before_start(package):
     edit(package.parent / "memberships.csv", 2, "end", "1900-01-01")
+    edit(package.parent / "memberships.csv", 2, "end_precision", "day")
     only(faults_of(package), file="data/memberships.csv", row=2, column="end")
+
+
+def test_a_date_without_its_precision(package):
+    edit(package.parent / "memberships.csv", 2, "end", "1999-01-01")
+    fault = only(faults_of(package), file="data/memberships.csv", row=2, column="end_precision")
+    assert fault.message == "missing: one of day, month, year"
+
+
+def test_a_month_is_stored_as_its_first_day(package):
+    edit(package.parent / "memberships.csv", 2, "start_precision", "month")
+    fault = only(faults_of(package), file="data/memberships.csv", row=2, column="start_precision")
+    assert "first day" in fault.message
 
 
 def test_unknown_topic_in_a_list(package):

@@ -44,6 +44,21 @@ def test_statuses_are_kept_apart(facts):
     assert facts.members("ALPHA", on="2004-01-01", statuses=("observer",)) == ["CCC"]
 
 
+def test_a_coarse_start_counts_from_its_first_day_and_says_so(facts):
+    rows = queries.holding(facts, "ALPHA", on="2001-05-05").set_index("member")
+    assert bool(rows.loc["BBB", "uncertain"]) and not bool(rows.loc["AAA", "uncertain"])
+    rows = queries.holding(facts, "ALPHA", on="2002-01-01").set_index("member")
+    assert not bool(rows.loc["BBB", "uncertain"])
+    observer = queries.holding(facts, "ALPHA", on="2003-07-20", statuses=("observer",))
+    assert observer["uncertain"].tolist() == [True]
+
+
+def test_dates_print_as_precisely_as_the_sources_give_them(facts):
+    rows = queries.history(facts, "CCC")
+    assert queries.format_date(rows["start"].iloc[0], rows["start_precision"].iloc[0]) == "July 2003"
+    assert queries.format_date(pd.Timestamp("2001-01-01"), "year") == "2001"
+
+
 def test_names_and_aliases_in_any_case(facts):
     for name in ("alpha", "ALPHA FORUM", "the alphas", "af"):
         assert queries.resolve(facts, "organizations", name) == "ALPHA"

@@ -29,3 +29,14 @@ def test_notebook_has_outputs_and_widget_state(path):
 
 def test_lessons_are_the_six():
     assert [p.stem[:2] for p in build.lessons(ROOT)] == ["00", "01", "02", "03", "04", "05"]
+
+
+@pytest.mark.parametrize("path", build.lessons(ROOT), ids=lambda p: p.stem)
+def test_every_worked_solution_is_right(path):
+    """A solution's saved output says right: a correction of the data that changes an answer
+    must change the exercise's stored answer too."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    for cell in notebook["cells"]:
+        if "solution" in cell["metadata"].get("tags", []):
+            shown = "".join("".join(o.get("text", "")) for o in cell.get("outputs", []))
+            assert shown.startswith("✔ Right"), f"{path.name}: {''.join(cell['source'])[:80]!r} shows {shown[:80]!r}"

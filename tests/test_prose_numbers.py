@@ -38,6 +38,17 @@ def kinds(facts, kind):
     return int((facts.quotes["kind"] == kind).sum())
 
 
+def confirmed_meetings(facts):
+    """Countries whose minister met Lavrov in Vientiane by a source other than the article."""
+    events = facts.events
+    in_2016 = events["place"].fillna("").str.contains("Vientiane") & (events["start"].dt.year == 2016)
+    vientiane_events = set(events.loc[in_2016, "id"])
+    others = facts.encounters[
+        (facts.encounters["source"] != facts.article_id) & facts.encounters["event"].isin(vientiane_events)
+    ]
+    return set(others["counterpart_country"])
+
+
 def trade(facts, period):
     rows = facts.figures[facts.figures["quantity"].str.contains("trade") & (facts.figures["period"] == period)]
     return rows
@@ -68,8 +79,12 @@ STATEMENTS = [
         lambda f: [str(count(f, "SCO", "2016-07-26")), str(count(f, "SCO"))],
     ),
     ("02", r"EAEU \| .*? \| (\d+) states \|", lambda f: [str(count(f, "EAEU", "2016-07-26"))]),
+    ("02", r"ADMMPLUS \| .*? \| (\d+) states in 2016", lambda f: [str(count(f, "ADMMPLUS", "2016-07-26"))]),
+    ("02", r"CICA \| .*? \| (\d+) states in 2016", lambda f: [str(count(f, "CICA", "2016-07-26"))]),
+    ("01", r"the article reports, (\w+) are confirmed by other sources", lambda f: [word(len(confirmed_meetings(f)))]),
     ("02", r"## (\w+) bodies", lambda f: [word(len(f.organizations)).capitalize()]),
     ("02", r"Of which of the (\w+) bodies", lambda f: [word(len(f.organizations))]),
+    ("02", r"every body of the (\w+) except ASEAN", lambda f: [word(len(f.organizations))]),
     ("03", r"The article puts (\w+) passages in quotation marks", lambda f: [word(len(f.quotes))]),
     (
         "03",

@@ -74,19 +74,19 @@ def test_left_out_view(facts):
 def package_with_script(package):
     """A teacher's own package: a quotation containing <script>, from a source of their own."""
     data = package.parent
+    sources = list(csv.DictReader(open(data / "sources.csv", encoding="utf-8", newline="")))
+    notes = {key: "" for key in sources[0]} | {
+        "id": "teacher_notes",
+        "title": "Class notes",
+        "publisher": "A teacher",
+        "kind": "reference",
+        "affiliation": "reference",
+        "speaks_for": "2026",
+        "location": "https://example.org/notes",
+        "consulted": "2026-11-28",
+    }
     with open(data / "sources.csv", "a", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerow(
-            [
-                "teacher_notes",
-                "Class notes",
-                "A teacher",
-                "reference",
-                "2026",
-                "https://example.org/notes",
-                "2026-11-28",
-                "",
-            ]
-        )
+        csv.DictWriter(handle, fieldnames=list(sources[0]), lineterminator="\n").writerow(notes)
     rows = list(csv.DictReader(open(data / "quotes.csv", encoding="utf-8", newline="")))
     evil = dict(
         rows[0],

@@ -105,9 +105,9 @@ EXERCISES: dict[str, tuple[tuple[str, ...], str, str]] = {
         "6WQ9dKkMhv+WQsraQHDGThgMPPlZLsQ8dFW7752gFurU",
     ),
     "01.4": (
-        ("6b294d9dd25712f034b689e8f69a2851d20c217b66e34490c0b877f2ce69a265",),
+        ("b52a57828f994fc0444ec55305bbc1498368cfc142c24dad87b9e07eb1bb82bb",),
         "Keep the encounters whose source is not the article (rd2016) and that took place in Vientiane.",
-        "1A5pvOxIS3MkeC7CGK7Dx2bJ+DacTtM26aZDKw5r4gEVo0pVqWufUo5p4zQ=",
+        "7quhUwOzkPRpodVuTPZRge6Q3OpnVu281bkT9jLbc+du0S1mx8E69CwkF/FdeBkdXtcRWgNoLSddtV4J/UqWWGQgGUu47EnXfgpe12ES9i3anlSdHrssZV9BAzMkniJch5zwdVrCh0R0XlXbtgeBO7gKXGihQNlVG2QTG1vG3Vf02jBKhV1wSLIZl5iwCu86XqvTtugCjSe4Ey0r4w2EvEbrPdM1PLqR9UcAX4UV1o28FThSRSyi7OtlqfQRZq2eFOXdfBhhHYzVUfA07WxIWvce",
     ),
     "02.1": (
         ("d8be6dde8cc35d22ae16fdc5c3c82683f6959f79700cff85ec6cc7ead455b582",),
@@ -115,9 +115,9 @@ EXERCISES: dict[str, tuple[tuple[str, ...], str, str]] = {
         "GWWQ7QBfVRn0rbPRsUyfcSmtRtiqNYUk/CtnMqFrypFPkKCw0mwYdluQTUq0xm98rdlBzbDOLze2cGMJqyCgEjwnJmwIDdIlNlhCIMEdj9iBVmVt",
     ),
     "02.2": (
-        ("2dfa78d5ba0b99040ee4438debd34ee70b04893c6f7423dc406438866f462cba",),
+        ("d6459e38bcec4b0501ab2e102fbf73bbc481e37b03478d2e04ad689f11686c1f",),
         "facts.organizations_of(country, on=date).",
-        "zl69IEZa17cjNU/CO/OukqyETo8ab7OCIf7/dmap5Pm+edlOQOBPPMqa43XAp4g0fq2L",
+        "unCFQ4bY2PgBC80lC6F1HzWX+NmpTKkhpNQNMG0ugzG34Bz5C1LgsVYOIbF2A9Q5o2lp9zdakiowQS2VfHxBlSiLLP0bpOhB6G0ap7fSmX8SaOx7e1oPGCRT9RkLRqTUMawLodFBedLamCW0doeXCBEmywhd2X6IFdM=",
     ),
     "02.3": (
         ("eb3ab562e341b6834792e8d559156c7085ced17fcb7f7b9447955ebb1346caa3",),
@@ -170,9 +170,9 @@ EXERCISES: dict[str, tuple[tuple[str, ...], str, str]] = {
         "1bmI+yGyo6Snup0pTNSyLOaBL5P3qmmLDIs=",
     ),
     "05.3": (
-        ("5bff4a1005c1b93928734578d60402bea405a0a62e9b3fd92af7ba11fe7c357a",),
+        ("8b4d4849ee1d7d8846efef2d93980d2fe0d45f543714db9ddcc5851f7ef5f57d",),
         "Count the verdicts in facts.claims.",
-        "7t9T4c8KFWMUrwDFxi/3/HMbYAA3hbtaaX6lYWVR28WYjT4DnG7u6OQgLzXu8TH4ymF+4gfIK7UytxNdEjvflEsc6PFzUOd64dBT/d6ZwNHRwnZMCYw=",
+        "H51kOuc7KvVi+wJB/cQog0hgsCV2vs1Hy+OCVxOOIFPtRig+YX//PhKD2nzkdCPYFRYHaBGl0om32Sm5NI6yqd2VSyg+OHBZtNl6KPdST926TAtDOp5rHwxGREhnPJdfGCgXRd+FYR4XRLmpqdhbCx4LxQt9DHwEP6fTIW09/+OH80mPchA1Ig51MC+zFjTwoZqbpmvJcJKi/eC5e0scL6HJykVXlnnXBVrM+vInuJc+GAClLrDq7BwHWY3XlUXg5uglneM318kv3c4X2seIdbDdCnnQGewWp6yM1ysLU3dqmFQ7MGPTewbW4hSAAAZABKk7y50YWLmNDCs1IljsnFqulvI5poCYk1qzM6He6KxYPhhOT1jiMCaLnfMj1Sbclsjeb38MqD9nf8JRpEpHuTGD5wg2PaBB9cfhSKj1VD3MUg==",
     ),
 }
 

@@ -166,7 +166,7 @@ class Facts:
         """Sorted ids of the organizations ``country`` belonged to on the date ``on``.
 
         >>> load().organizations_of("rus", on="2016-07-26")
-        ['APEC', 'ARF', 'EAEU', 'EAS', 'SCO']
+        ['ADMMPLUS', 'APEC', 'ARF', 'CICA', 'EAEU', 'EAS', 'SCO']
         """
         from . import queries
 

@@ -28,6 +28,8 @@ ORGANIZATION_STYLE = {
     "APEC": {"color": "#CC79A7", "hatch": "..", "marker": "D", "linestyle": "-."},
     "SCO": {"color": "#D55E00", "hatch": "xx", "marker": "v", "linestyle": (0, (5, 1, 1, 1, 1, 1))},
     "EAEU": {"color": "#56B4E9", "hatch": "--", "marker": "P", "linestyle": (0, (1, 3))},
+    "ADMMPLUS": {"color": "#000000", "hatch": "++", "marker": "*", "linestyle": (0, (3, 1))},
+    "CICA": {"color": "#F0E442", "hatch": "oo", "marker": "h", "linestyle": (0, (1, 1))},
 }
 NEUTRAL = "#4D4D4D"
 OTHER = {"color": "#999999", "hatch": "", "marker": "X", "linestyle": "-"}

@@ -120,7 +120,7 @@ def organizations_of(facts, country: str, on=None, statuses=("member",), alterna
     """Sorted ids of the organizations ``country`` belonged to on the date ``on``.
 
     >>> organizations_of(vientiane.load(), "Russia", on="2016-07-26")
-    ['APEC', 'ARF', 'EAEU', 'EAS', 'SCO']
+    ['ADMMPLUS', 'APEC', 'ARF', 'CICA', 'EAEU', 'EAS', 'SCO']
     """
     member = resolve(facts, "countries", country)
     rows = _holding(facts, on, statuses, alternatives)
@@ -321,3 +321,27 @@ def holding(facts, organization: str, on=None, statuses=("member",), alternative
     ]
     rows["uncertain"] = (rows["certainty"] == "uncertain").to_numpy() | pd.Series(in_start, dtype=bool).to_numpy()
     return rows.sort_values(["member", "start"])[[*columns, "uncertain"]].reset_index(drop=True)
+
+
+# ------------------------------------------------------------- levels of a partnership
+
+
+def partnership_level(facts, partner: str, organization: str = "ASEAN", on=None) -> str | None:
+    """The level of ``partner``'s dialogue relationship with ``organization`` on ``on``
+    ("dialogue", "strategic", "comprehensive_strategic"), or None. The level is not the status:
+    a strategic partner of ASEAN is still one of its dialogue partners.
+
+    >>> partnership_level(vientiane.load(), "RUS", on="2026-11-28")
+    'strategic'
+    """
+    if "partnership_levels" not in facts.tables:
+        return None
+    member = resolve(facts, "countries", partner)
+    org = resolve(facts, "organizations", organization)
+    day = as_date(on, facts.as_of)
+    rows = facts.partnership_levels
+    rows = rows[(rows["partner"] == member) & (rows["organization"] == org) & (rows["start"] <= day)]
+    rows = rows[rows["end"].isna() | (rows["end"] > day)]
+    if "reading" in rows:
+        rows = rows[rows["reading"] == "main"]
+    return rows.sort_values("start")["level"].iloc[-1] if len(rows) else None
