@@ -7,11 +7,12 @@ STAMP  := $(VENV)/.installed-stamp
 CONSTRAINTS := requirements/constraints.txt
 LESSON ?= 02
 
-.PHONY: venv figures test test-browser lab present browser lint clean help
+.PHONY: venv figures student test test-browser lab present browser lint clean help
 
 help:
 	@echo "make figures   run every lesson headless; regenerate figures/ and build/ (FORCE=1 to rebuild all)"
 	@echo "make test      the whole test suite (data, library, notebooks under nbval, browser)"
+	@echo "make student   write the student edition to the branch student (make figures does it too)"
 	@echo "make lab       JupyterLab on the notebooks"
 	@echo "make present LESSON=02   a lesson's explorers as a Voila dashboard for the projector"
 
@@ -26,6 +27,12 @@ $(STAMP): pyproject.toml setup.py $(CONSTRAINTS)
 
 figures: venv
 	$(BIN)/python -m vientiane_teacher.build $(if $(FORCE),--force,)
+	$(BIN)/python -m vientiane_teacher.publish
+
+# The student edition as a commit on the branch `student` (the links in the README point there).
+student: venv
+	$(BIN)/python -m vientiane_teacher.build
+	$(BIN)/python -m vientiane_teacher.publish
 
 test: venv browser
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \

@@ -5,9 +5,9 @@
 In one run, on a copy of the project in a temporary folder (the working notebooks are never
 rewritten), it times:
 
-1. clean build: ``python -m vientiane.build --force`` after deleting build/ (what a first
+1. clean build: ``python -m vientiane_teacher.build --force`` after deleting build/ (what a first
    ``make figures`` does: every lesson, figures, HTML and student editions);
-2. no-op: ``python -m vientiane.build`` again, nothing changed;
+2. no-op: ``python -m vientiane_teacher.build`` again, nothing changed;
 3. naive loop: ``jupyter nbconvert --to notebook --execute`` on each lesson in turn (executes
    only: no editions, no index).
 
@@ -50,8 +50,8 @@ def main() -> None:
         lessons = sorted((copy / "notebooks").glob("[0-9][0-9]_*.ipynb"))
         print(f"{len(lessons)} lessons, {os.cpu_count()} cores, copy in {copy}")
 
-        clean = timed([python, "-m", "vientiane.build", "--force"], env, copy)
-        noop = timed([python, "-m", "vientiane.build"], env, copy)
+        clean = timed([python, "-m", "vientiane_teacher.build", "--force"], env, copy)
+        noop = timed([python, "-m", "vientiane_teacher.build"], env, copy)
         naive = 0.0
         for lesson in lessons:
             out = Path(scratch) / "naive"
@@ -61,9 +61,9 @@ def main() -> None:
                 copy,
             )
 
-    print(f"clean build (vientiane.build --force)     {clean:6.1f} s")
+    print(f"clean build (vientiane_teacher.build --force)     {clean:6.1f} s")
     print(f"naive loop (nbconvert --execute, each)    {naive:6.1f} s")
-    print(f"no-op rerun (vientiane.build)             {noop:6.1f} s   target: about 1 s")
+    print(f"no-op rerun (vientiane_teacher.build)           {noop:6.1f} s   target: about 1 s")
     print(f"clean build / naive loop                  {clean / naive:6.2f}     target: at most 0.50")
 
 

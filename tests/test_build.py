@@ -146,7 +146,9 @@ def test_student_edition_has_no_solutions_and_its_checks_run(built, tmp_path):
     client = NotebookClient(nb, kernel_name="python3", timeout=120, resources={"metadata": {"path": str(path.parent)}})
     client.execute(env={**os.environ, **env})
     check = [cell for cell in nb.cells if 'vientiane.check("00.1"' in cell.source][0]
-    assert "Not yet" in "".join(output.get("text", "") for output in check.outputs)
+    shown = [output["data"] for output in check.outputs if output.get("output_type") == "display_data"]
+    assert "Replace the ..." in shown[0]["text/plain"]
+    assert shown[0]["application/vnd.vientiane.check+json"] == {"exercise": "00.1", "attempted": False, "right": False}
 
 
 @pytest.mark.parametrize("edition", ["html", "html-teacher"])
@@ -238,3 +240,28 @@ def test_a_change_to_the_teacher_tools_runs_no_lesson_again(project):
     with open(project / "requirements" / "constraints.txt", "a", encoding="utf-8") as pins:
         pins.write("matplotlib==0.0.1\n")
     assert sorted(ran(builder.build(project, out=quiet))) == ["00_first", "01_second"]
+
+
+def test_no_page_of_the_students_html_shows_a_solution_of_the_real_lessons(tmp_path):
+    """The students' HTML of every lesson, made from the committed notebooks: no line of a
+    solution's source and none of its outputs appears on the page."""
+    from vientiane_teacher import editions, lessons
+
+    teacher = {p.stem: nbformat.read(p, as_version=4) for p in lessons.lessons(ROOT)}
+    students = {name: editions.student_notebook(nb, keep_outputs=True) for name, nb in teacher.items()}
+    editions._html_edition(tmp_path / "html", students, {n: n for n in teacher}, student=True)
+    for name, nb in teacher.items():
+        page = _text_of(tmp_path / "html" / f"{name}.html")
+        hidden = [c for c in nb.cells if set(c.metadata.get("tags", [])) & set(editions.TEACHER_TAGS)]
+        assert hidden, f"{name} has no solution to hide"
+        public = {line for c in nb.cells if c not in hidden for line in _lines(c)}  # e.g. the check call
+        for cell in hidden:
+            shown = [line for line in _lines(cell) if line not in public and line in page]
+            assert not shown, f"{name}: the students' page shows {shown}"
+
+
+def _lines(cell) -> list[str]:
+    """A cell's source lines and output texts, stripped (short ones say nothing on their own)."""
+    outputs = ["".join(o.get("text", o.get("data", {}).get("text/plain", ""))) for o in cell.get("outputs", [])]
+    lines = [line.strip() for text in [cell.source, *outputs] for line in text.splitlines()]
+    return [line for line in lines if len(line) > 12]

@@ -38,5 +38,7 @@ def test_every_worked_solution_is_right(path):
     notebook = json.loads(path.read_text(encoding="utf-8"))
     for cell in notebook["cells"]:
         if "solution" in cell["metadata"].get("tags", []):
-            shown = "".join("".join(o.get("text", "")) for o in cell.get("outputs", []))
+            shown = "".join(
+                "".join(o.get("text", o.get("data", {}).get("text/plain", ""))) for o in cell.get("outputs", [])
+            )
             assert shown.startswith("✔ Right"), f"{path.name}: {''.join(cell['source'])[:80]!r} shows {shown[:80]!r}"

@@ -177,21 +177,59 @@ EXERCISES: dict[str, tuple[tuple[str, ...], str, str]] = {
 }
 
 
+# The machine-readable result that ``check`` shows beside its text, for the grader
+# (``vientiane_teacher.grade``): {"exercise": "02.1", "attempted": true, "right": false}.
+RESULT_MIME = "application/vnd.vientiane.check+json"
+
+
+def attempted(answer) -> bool:
+    """False for the untouched placeholder of an exercise cell (``...`` or ``[...]``).
+
+    >>> attempted(...), attempted([...]), attempted(["RUS"])
+    (False, False, True)
+    """
+    if answer is Ellipsis:
+        return False
+    return not (isinstance(answer, (list, tuple, set)) and Ellipsis in answer)
+
+
 def check(exercise: str, answer) -> bool:
-    """Print whether ``answer`` is right (or a hint), and return True when it is.
+    """Say whether ``answer`` is right (or give a hint), and return True when it is.
 
     >>> check("00.1", 3)
     ✘ Not yet. Hint: Count the rows of facts.paragraphs().
+    False
+    >>> check("00.1", ...)
+    … Replace the ... with your answer, then run the cell again.
     False
     """
     if exercise not in EXERCISES:
         raise KeyError(f"no exercise {exercise!r}; known: {', '.join(sorted(EXERCISES))}")
     accepted, hint, sealed = EXERCISES[exercise]
-    if digest(exercise, answer) in accepted:
-        print(f"✔ Right: {unseal(exercise, answer, sealed)}")
-        return True
-    print(f"✘ Not yet. Hint: {hint}")
-    return False
+    tried = attempted(answer)
+    right = tried and digest(exercise, answer) in accepted
+    if right:
+        text = f"✔ Right: {unseal(exercise, answer, sealed)}"
+    elif not tried:
+        text = "… Replace the ... with your answer, then run the cell again."
+    else:
+        text = f"✘ Not yet. Hint: {hint}"
+    _show(text, {"exercise": exercise, "attempted": tried, "right": right})
+    return right
+
+
+def _show(text: str, result: dict) -> None:
+    """In a notebook: the text and, for the grader, the result as JSON; elsewhere: the text."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # plain Python without IPython
+        get_ipython = None
+    shell = get_ipython() if get_ipython else None
+    if shell is None or not hasattr(shell, "kernel"):
+        print(text)
+        return
+    display({"text/plain": text, RESULT_MIME: result}, raw=True)
 
 
 if __name__ == "__main__":  # python -m vientiane.checks 02.1 "answer"

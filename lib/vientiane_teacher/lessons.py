@@ -41,7 +41,7 @@ def input_hashes(root: Path | None = None) -> dict[str, str]:
     """
     root = Path(root or ROOT)
     shared = hashlib.sha256(f"python {sys.version_info.major}.{sys.version_info.minor}\0".encode())
-    inputs = [*_files(root / "lib" / "vientiane"), *_files(root / "data"), *_files(root / "seeds")]
+    inputs = [*files_below(root / "lib" / "vientiane"), *files_below(root / "data"), *files_below(root / "seeds")]
     inputs += [p for p in [root / "requirements" / "constraints.txt"] if p.is_file()]
     for path in sorted(inputs):
         shared.update(f"{path.relative_to(root).as_posix()}\0{path.stat().st_size}\0".encode())
@@ -60,13 +60,14 @@ def files_hash(*folders: Path) -> str:
     """One hash of every file below ``folders`` (names and bytes)."""
     digest = hashlib.sha256()
     for folder in folders:
-        for path in sorted(_files(folder)):
+        for path in sorted(files_below(folder)):
             digest.update(f"{path.relative_to(folder).as_posix()}\0{path.stat().st_size}\0".encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-def _files(folder: Path) -> list[Path]:
+def files_below(folder: Path) -> list[Path]:
+    """Every file below ``folder``, without Python's caches."""
     return [p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"]
 
 

@@ -79,7 +79,8 @@ async def execute(path: Path, env: dict | None = None, log: Path | None = None, 
     nb = nbformat.read(path, as_version=4)
     nb.metadata.pop("widgets", None)  # a lesson that shows no widget any more keeps no old state
     if inputs:
-        nb.metadata["vientiane"] = {"inputs": inputs}
+        # The lesson's number travels with every copy (student edition, submissions): the grader reads it.
+        nb.metadata["vientiane"] = {"inputs": inputs, "lesson": path.name[:2]}
     for cell in nb.cells:
         cell.metadata.pop("execution", None)  # timestamps from an earlier run
     client = NotebookClient(
