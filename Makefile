@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 CONSTRAINTS := requirements/constraints.txt
 LESSON ?= 02
 
-.PHONY: venv figures student test test-browser lab present browser lint clean help
+.PHONY: venv figures student test test-browser lab present grade browser hub-proxy lint clean help
 
 help:
 	@echo "make figures   run every lesson headless; regenerate figures/ and build/ (FORCE=1 to rebuild all)"
@@ -15,6 +15,7 @@ help:
 	@echo "make student   write the student edition to the branch student (make figures does it too)"
 	@echo "make lab       JupyterLab on the notebooks"
 	@echo "make present LESSON=02   a lesson's explorers as a Voila dashboard for the projector"
+	@echo "make grade SUBMISSIONS=<folder> [OUT=grades.csv] [TIMEOUT=120]   run and grade handed-in notebooks"
 
 venv: $(STAMP)
 
@@ -34,7 +35,7 @@ student: venv
 	$(BIN)/python -m vientiane_teacher.build
 	$(BIN)/python -m vientiane_teacher.publish
 
-test: venv browser
+test: venv browser hub-proxy
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		tests lib/vientiane lib/vientiane_teacher notebooks
 
@@ -50,11 +51,29 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium missing and cannot be installed here: browser tests will skip"; fi; }
 
+# configurable-http-proxy from npm for the classroom rehearsal (tests/hub: a real JupyterHub),
+# into the git-ignored tests/hub/node_modules. Without npm it is skipped here and the rehearsal
+# skips with a message (it fails when CI=true).
+HUB_PROXY_VERSION := 5.3.0
+HUB_PROXY := tests/hub/node_modules/configurable-http-proxy/package.json
+hub-proxy:
+	@grep -qs '"version": "$(HUB_PROXY_VERSION)"' $(HUB_PROXY) || { \
+	  if command -v npm >/dev/null 2>&1; then \
+	    echo "installing configurable-http-proxy $(HUB_PROXY_VERSION) (npm) for the classroom rehearsal"; \
+	    npm install --prefix tests/hub --no-save --no-audit --no-fund --ignore-scripts --loglevel=error \
+	      configurable-http-proxy@$(HUB_PROXY_VERSION) >/dev/null; \
+	  else echo "npm missing: the classroom rehearsal (tests/hub) will skip"; fi; }
+
 lab: venv
 	$(BIN)/jupyter lab notebooks
 
 present: venv
 	$(BIN)/python -m vientiane_teacher.present $(LESSON)
+
+# Runs the students' code with your rights (each notebook in its own kernel, temporary folder, time limit).
+grade: venv
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<folder> [OUT=grades.csv] [TIMEOUT=120]" >&2; exit 2; }
+	$(BIN)/python -m vientiane_teacher.grade "$(SUBMISSIONS)" --out "$(or $(OUT),grades.csv)" --timeout "$(or $(TIMEOUT),120)"
 
 lint: venv
 	$(BIN)/ruff check lib tests benchmarks notebooks conftest.py setup.py

@@ -1,0 +1,31 @@
+"""What the README tells teachers is what the tests rehearse."""
+
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_nbgitpuller_link_is_the_one_the_classroom_rehearsal_follows():
+    from tests.hub.classroom import git_pull_link
+
+    class Hub:
+        url = "https://hub.example.edu"
+
+    example = re.search(r"^(https://hub\.example\.edu/hub/user-redirect/git-pull\?\S+)$", README, flags=re.M).group(1)
+    owner = "https://github.com/<owner>/vientiane"
+    rehearsed = git_pull_link(Hub, owner, "student", "00_start_here.ipynb")
+    assert parse_qs(urlsplit(example.replace("<owner>", "%3Cowner%3E")).query) == parse_qs(urlsplit(rehearsed).query)
+    assert urlsplit(example).path == urlsplit(rehearsed).path
+
+
+def test_every_link_for_students_points_at_the_student_branch():
+    links = re.findall(r"^https://\S+$", README, flags=re.M)
+    assert [link for link in links if "git-pull" in link or "mybinder" in link]
+    for link in links:
+        if "git-pull" in link:
+            assert "branch=student" in link, link
+        if "mybinder.org" in link:
+            assert "/student?" in link, link
