@@ -52,8 +52,9 @@ def test_figures_shown_in_the_notebooks_are_the_committed_ones():
             for output in cell.get("outputs", []):
                 data = output.get("data", {})
                 match = re.match(r"\[figure (\w+)\]", "".join(data.get("text/plain", "")))
-                if match and "image/png" in data:
-                    png = base64.b64decode("".join(data["image/png"]))
+                source = re.search(r'src="data:image/png;base64,([^"]+)"', "".join(data.get("text/html", "")))
+                if match and source:
+                    png = base64.b64decode(source.group(1))
                     assert png == (FIGURES / f"{match.group(1)}.png").read_bytes(), f"{path.name}: {match.group(1)}"
                     shown += 1
     assert shown == len(list(FIGURES.glob("*.png")))

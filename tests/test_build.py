@@ -6,6 +6,7 @@ never touch the real notebooks/ or figures/.
 """
 
 import html
+import json
 import os
 import re
 import shutil
@@ -265,3 +266,24 @@ def _lines(cell) -> list[str]:
     outputs = ["".join(o.get("text", o.get("data", {}).get("text/plain", ""))) for o in cell.get("outputs", [])]
     lines = [line.strip() for text in [cell.source, *outputs] for line in text.splitlines()]
     return [line for line in lines if len(line) > 12]
+
+
+NO_DESCRIPTION = "No description has been provided for this image"
+
+
+def test_every_figure_in_the_html_has_its_alt_text(tmp_path):
+    """The real lessons' pages (both editions): each <img> has the alt text the figure was saved with."""
+    from vientiane_teacher import editions, lessons
+
+    teacher = {p.stem: nbformat.read(p, as_version=4) for p in lessons.lessons(ROOT)}
+    editions._html_edition(tmp_path / "html", teacher, {n: n for n in teacher}, student=False)
+    alts = [json.loads(p.read_text(encoding="utf-8"))["alt"] for p in (ROOT / "figures").glob("*.json")]
+    found = []
+    for name in teacher:
+        page = (tmp_path / "html" / f"{name}.html").read_text(encoding="utf-8")
+        page = re.sub(r"<script\b.*?</script>", "", page, flags=re.S)  # the widget state (JSON) shows its own
+        for tag in re.findall(r"<img\b[^>]*>", page):
+            alt = re.search(r'\balt="([^"]*)"', tag)
+            assert alt and alt.group(1).strip() and alt.group(1) != NO_DESCRIPTION, f"{name}: {tag[:120]}"
+            found.append(html.unescape(alt.group(1)))
+    assert set(alts) <= set(found), "a saved figure's alt text is missing from the pages"

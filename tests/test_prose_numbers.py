@@ -38,6 +38,20 @@ def kinds(facts, kind):
     return int((facts.quotes["kind"] == kind).sum())
 
 
+def upset_combo(facts, bar: int) -> tuple:
+    from vientiane import plots
+
+    return tuple(plots.overlap_figure(facts, on="2016-07-26")[1].loc[bar, "combination"])
+
+
+def upset(facts, bar: int) -> list[str]:
+    """The count and (for a single body) the body of bar ``bar`` of lesson 02's UpSet chart."""
+    from vientiane import plots
+
+    row = plots.overlap_figure(facts, on="2016-07-26")[1].loc[bar]
+    return [str(row["count"]), row["combination"][0]]
+
+
 def confirmed_meetings(facts):
     """Countries whose minister met Lavrov in Vientiane by a source other than the article."""
     events = facts.events
@@ -85,6 +99,12 @@ STATEMENTS = [
     ("02", r"## (\w+) bodies", lambda f: [word(len(f.organizations)).capitalize()]),
     ("02", r"Of which of the (\w+) bodies", lambda f: [word(len(f.organizations))]),
     ("02", r"every body of the (\w+) except ASEAN", lambda f: [word(len(f.organizations))]),
+    ("02", r"Take the first bar: (\d+) states belong to one body only, the (\w+)\.", lambda f: upset(f, 0)),
+    (
+        "02",
+        r"(\d+) states belong to ASEAN, the EAS, the ARF, APEC and the\s+ADMM-Plus at once",
+        lambda f: [upset(f, 2)[0]] if upset_combo(f, 2) == ("ASEAN", "EAS", "ARF", "APEC", "ADMMPLUS") else ["?"],
+    ),
     ("03", r"The article puts (\w+) passages in quotation marks", lambda f: [word(len(f.quotes))]),
     (
         "03",

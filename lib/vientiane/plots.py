@@ -12,7 +12,9 @@ from __future__ import annotations
 import functools
 
 import matplotlib
+import matplotlib.collections
 import matplotlib.dates
+import matplotlib.ticker
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -133,7 +135,9 @@ def article_map_figure(facts):
 @styled
 def timeline_figure(facts, start=None, end=None, organizations=None):
     """Events on a time line. Up to 30 events get a row each, labelled with date and name;
-    more are drawn in one lane per organization (and one for the others).
+    more are drawn in one lane per organization (and one for the others), and the events of
+    summits are labelled with their year. A hollow marker is an event whose date the sources
+    give only to the month or year, or that is uncertain.
 
     >>> fig, data = timeline_figure(vientiane.load(), "2016-01-01", "2016-12-31")
     >>> "vte2016_eas_fmm" in set(data["id"])
@@ -146,30 +150,60 @@ def timeline_figure(facts, start=None, end=None, organizations=None):
     fig = _figure(9, 0.32 * len(data) + 1.6 if few else 0.6 * len(lanes) + 1.6)
     ax = fig.add_subplot()
     ys = list(range(len(data))) if few else [lanes.index(o) for o in lane_of]
+    precision = data["start_precision"] if "start_precision" in data else pd.Series("day", index=data.index)
+    vague = ((precision != "day") | (data["certainty"] == "uncertain")).tolist()
     for org in lanes:
         look = style(org)
-        rows = [i for i, o in enumerate(lane_of) if o == org]
-        ax.scatter(
-            data["start"].iloc[rows],
-            [ys[i] for i in rows],
-            s=60,
-            color=look["color"],
-            marker=look["marker"],
-            edgecolor="black",
-            linewidth=0.6,
-            zorder=3,
-            label=org,
+        for hollow in (False, True):
+            rows = [i for i, o in enumerate(lane_of) if o == org and vague[i] == hollow]
+            if not rows:
+                continue
+            ax.scatter(
+                data["start"].iloc[rows],
+                [ys[i] for i in rows],
+                s=60,
+                color="white" if hollow else look["color"],
+                marker=look["marker"],
+                edgecolor=look["color"] if hollow else "black",
+                linewidth=1.2 if hollow else 0.6,
+                zorder=3,
+                label=None if hollow else org,
+            )
+    if not few:  # label foundings and summits (3 years apart at least), so the long arc explains itself
+        last = {}
+        for i, row in enumerate(data.itertuples()):
+            if row.kind in ("summit", "founding") and row.start.year - last.get(ys[i], -99) >= 3:
+                last[ys[i]] = row.start.year
+                ax.annotate(
+                    f"{row.start:%Y}",
+                    (row.start, ys[i]),
+                    xytext=(0, 7),
+                    textcoords="offset points",
+                    ha="center",
+                    fontsize=7,
+                    color=NEUTRAL,
+                )
+        ax.set_xlabel(
+            "labels: the year of a founding or summit · hollow marker: date known only to the month or year, or uncertain"
         )
     if few:
-        labels = [f"{row.start:%d %b %Y}  {_short(row.name, 48)}" for row in data.itertuples()]
+        labels = [f"{_when(row)}  {_short(row.name, 48)}" for row in data.itertuples()]
         ax.set_yticks(range(len(data)), labels, fontsize=8)
         ax.set_ylim(max(len(data), 1) - 0.5, -0.5)
-        if lanes:  # an empty selection has nothing to explain
-            ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
+        if ax.get_legend_handles_labels()[0]:  # an empty selection has nothing to explain
+            ax.legend(
+                frameon=False, loc="upper left", bbox_to_anchor=(1, 1), title="hollow: date\nto the month\nor uncertain"
+            )
     else:
         ax.set_yticks(range(len(lanes)), lanes)
         ax.set_ylim(-0.7, len(lanes) - 0.3)
-    _date_axis(ax)
+    if len(data):
+        if data["start"].min() == data["start"].max():  # one day: give the date axis a month each side
+            ax.set_xlim(data["start"].min() - pd.Timedelta(days=31), data["start"].max() + pd.Timedelta(days=31))
+        _date_axis(ax)
+    else:  # nothing to place on a date axis
+        ax.text(0.5, 0.5, "no event in this period", ha="center", va="center", transform=ax.transAxes)
+        ax.set_xticks([])
     ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
     span = f"{data['start'].min():%b %Y} – {data['start'].max():%b %Y}" if len(data) else "none"
     ax.set_title(f"Events, {span}", loc="left")
@@ -195,19 +229,17 @@ def membership_matrix_figure(facts, on="2016-07-26", organizations=None):
     ax = fig.add_subplot()
     for x, org in enumerate(matrix.columns):
         look = style(org)
-        for y, country in enumerate(matrix.index):
-            if matrix.loc[country, org]:
-                ax.add_patch(
-                    matplotlib.patches.Rectangle(
-                        (x - 0.42, y - 0.4),
-                        0.84,
-                        0.8,
-                        facecolor=look["color"],
-                        hatch=look["hatch"],
-                        edgecolor="white",
-                        linewidth=0.5,
-                    )
-                )
+        cells = [
+            matplotlib.patches.Rectangle((x - 0.42, y - 0.4), 0.84, 0.8)
+            for y, country in enumerate(matrix.index)
+            if matrix.loc[country, org]
+        ]
+        # One collection per body: drawn in one go, much quicker than a patch per cell.
+        ax.add_collection(
+            matplotlib.collections.PatchCollection(
+                cells, facecolor=look["color"], hatch=look["hatch"], edgecolor="white", linewidth=0.5
+            )
+        )
     ax.set_xlim(-0.5, len(matrix.columns) - 0.5)
     ax.set_ylim(max(len(matrix), 1) - 0.5, -0.5)  # an empty matrix (before any founding) still draws
     ax.set_xticks(range(len(matrix.columns)), matrix.columns)
@@ -256,7 +288,8 @@ def overlap_figure(facts, on="2016-07-26", organizations=None):
         bars.text(x, count + 0.2, str(count), ha="center", va="bottom", fontsize=8)
     bars.set_xticks([])
     bars.set_ylim(0, combos["count"].max() * 1.18 if len(combos) else 1)
-    bars.set_ylabel("states")
+    bars.set_ylabel("states and economies")
+    bars.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     bars.set_title(f"Overlapping memberships on {queries.format_date(queries.as_date(on, facts.as_of))}", loc="left")
     for y, org in enumerate(orgs):
         look = style(org)
@@ -311,8 +344,9 @@ def membership_counts_figure(facts, organizations=None, years=None):
     ax.set_ylim(bottom=0)
     ax.set_xlabel("year (count on 31 December)")
     ax.set_ylabel("members / participants")
+    ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
-    ax.legend(frameon=False, ncols=3, loc="upper left")
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
     ax.set_title("How the bodies grew", loc="left")
     growth = []
     for org in counts.columns:
@@ -413,8 +447,9 @@ def coverage_figure(
             ax.text(x, value + 0.3, str(value), ha="center", va="bottom", fontsize=8)
     ax.set_xticks(range(len(organizations)), organizations)
     ax.set_ylabel("Asia-Pacific states left out")
-    ax.legend(frameon=False, title="as of (plain / hatched)")
-    ax.set_title("No body unites all: states each one leaves out", loc="left")
+    ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.legend(frameon=False, title="as of (plain / hatched)", loc="upper left", bbox_to_anchor=(1.01, 1))
+    ax.set_title("How many Asia-Pacific states each body leaves out", loc="left")
     days = [queries.format_date(queries.as_date(d)) for d in dates]
     fig.alt_text = (
         f"Bars of how many of the Asia-Pacific states each body leaves out, on {' and on '.join(days)}: "
@@ -457,8 +492,12 @@ def quotes_figure(facts):
     >>> int(table.to_numpy().sum()) == len(vientiane.load().quotes)
     True
     """
-    quotes = facts.quotes.assign(who=[queries.speaker_name(facts, s) for s in facts.quotes["speaker"]])
-    table = _counts(quotes, "who", "kind", ("full", "fragment", "scare", "title"))
+    attribution = {"explicit": "named", "implied": "implied", "none": "no speaker"}
+    who = [
+        f"{queries.speaker_name(facts, s)} ({attribution.get(a, a)})" if not pd.isna(s) else "(not named)"
+        for s, a in zip(facts.quotes["speaker"], facts.quotes["attribution"], strict=True)
+    ]
+    table = _counts(facts.quotes.assign(who=who), "who", "kind", ("full", "fragment", "scare", "title"))
     fig = _figure(7, 3.4)
     ax = fig.add_subplot()
     _stacked_bars(
@@ -469,8 +508,9 @@ def quotes_figure(facts):
         horizontal=True,
     )
     ax.set_xlabel("quotations in the article")
-    ax.legend(frameon=False, title="kind", loc="lower right")
-    ax.set_title("Whose words does the article quote?", loc="left")
+    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.legend(frameon=False, title="kind", loc="upper left", bbox_to_anchor=(1.01, 1))  # beside, not on, the bars
+    ax.set_title("Quotations by speaker (named or implied) and kind", loc="left")
     fig.alt_text = (
         f"Stacked bars of the article's {int(table.to_numpy().sum())} quotations by speaker and kind: "
         + _listing(
@@ -494,13 +534,14 @@ def claims_figure(facts):
     table.index = table.index.astype(int)
     fig = _figure(8, 3.8)
     ax = fig.add_subplot()
-    hatches = {"confirmed": "", "loose": "..", "disputed": "//", "unconfirmed": "xx", "not_checkable": ""}
+    hatches = {"confirmed": "", "loose": "..", "disputed": "//", "unconfirmed": "xx", "not_checkable": "--"}
     _stacked_bars(ax, table, colors=VERDICT_COLORS, hatches=hatches)
     ax.set_xticks(range(1, len(facts.paragraphs()) + 1))
     ax.set_xlabel("paragraph of the article (¶)")
     ax.set_ylabel("claims")
-    ax.legend(frameon=False, ncols=3, loc="upper left")
-    ax.set_title("What the article claims, and what other sources say", loc="left")
+    ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.legend(frameon=False, title="verdict", loc="upper left", bbox_to_anchor=(1.01, 1))
+    ax.set_title("The article's claims by paragraph, and the verdict of other sources", loc="left")
     totals = table.sum()
     fig.alt_text = (
         f"Stacked bars of the article's {int(totals.sum())} claims by paragraph and verdict: "
@@ -564,6 +605,8 @@ def _listing(items) -> str:
 
 def _kinds(facts, ids) -> str:
     """ "38 members: 35 states, 2 economies and 1 union" for a list of country ids."""
+    if not len(ids):
+        return "no members"
     kinds = facts.countries.set_index("id")["kind"].reindex(list(ids)).value_counts()
     plural = {"state": "states", "economy": "economies", "union": "unions"}
     parts = [f"{n} {plural.get(k, k) if n > 1 else k}" for k, n in kinds.items()]

@@ -12,7 +12,6 @@ Text from the data is HTML-escaped wherever it is shown as HTML.
 
 from __future__ import annotations
 
-import base64
 import html
 
 import ipywidgets as widgets
@@ -23,26 +22,36 @@ from . import figures, plots, queries
 DEFAULT_DAY = "2016-07-26"
 
 
-def _year_slider(facts, value: int, organizations=None, **kwargs) -> widgets.IntSlider:
-    """A year slider from the first founding to the data's year (``facts.as_of``)."""
-    first = queries.first_year(facts, organizations)
-    return widgets.IntSlider(
-        value=value, min=first, max=facts.as_of.year, description="Year", continuous_update=False, **kwargs
+def _number_box(description: str, value: int, low: int, high: int) -> widgets.BoundedIntText:
+    """A whole number from ``low`` to ``high``: typed, or stepped with the arrow keys.
+
+    A number box rather than a slider: its description is the control's accessible name (a
+    screen reader says "Year, 2016"), which ipywidgets' slider handles do not have.
+    """
+    return widgets.BoundedIntText(
+        value=value,
+        min=low,
+        max=high,
+        description=description,
+        continuous_update=False,  # typing "2016" is not four redraws of 2, 20, 201 …
+        layout=widgets.Layout(width="170px"),
     )
+
+
+def _year_box(facts, value: int, organizations=None) -> widgets.BoundedIntText:
+    """A year from the first founding to the data's year (``facts.as_of``)."""
+    return _number_box("Year", value, queries.first_year(facts, organizations), facts.as_of.year)
 
 
 # ----------------------------------------------------------------------- output blocks
 
 
 def _png_output(fig, alt: str | None = None) -> dict:
-    """A figure as an output block; its text is the figure's description (alt text)."""
+    """A figure as an output block: an ``<img>`` with the figure's description as its alt text
+    (every renderer keeps the alt of HTML; a bare PNG output loses it), and the same text."""
     alt = alt or fig.alt_text
-    png = figures.png_bytes(fig)
-    return {
-        "output_type": "display_data",
-        "metadata": {"image/png": {"alt": alt}},
-        "data": {"image/png": base64.b64encode(png).decode(), "text/plain": alt},
-    }
+    markup = figures.img_html(figures.png_bytes(fig, figures.SCREEN_DPI), alt)
+    return {"output_type": "display_data", "metadata": {}, "data": {"text/html": markup, "text/plain": alt}}
 
 
 def _html_output(markup: str, text: str) -> dict:
@@ -129,7 +138,7 @@ def paragraph_view(facts, number: int) -> str:
 
 def article_explorer(facts) -> Explorer:
     """Step through the article paragraph by paragraph (lesson 00)."""
-    number = widgets.IntSlider(value=1, min=1, max=len(facts.paragraphs()), description="¶", continuous_update=False)
+    number = _number_box("Paragraph", 1, 1, len(facts.paragraphs()))
 
     def render():
         markup = paragraph_view(facts, number.value)
@@ -148,31 +157,26 @@ def timeline_view(facts, first_year: int, last_year: int, organizations=()):
     >>> table["start"].dt.year.unique().tolist()
     [2016]
     """
+    first_year, last_year = sorted((first_year, last_year))  # "from 2016 to 2010" means the same years
     fig, table = plots.timeline_figure(facts, f"{first_year}-01-01", f"{last_year}-12-31", list(organizations) or None)
     return fig, table
 
 
 def timeline_explorer(facts) -> Explorer:
     """Filter the time line by period and organization (lesson 01)."""
-    years = widgets.IntRangeSlider(
-        value=(2010, 2016),
-        min=queries.first_year(facts),
-        max=facts.as_of.year,
-        description="Years",
-        continuous_update=False,
-        layout=widgets.Layout(width="420px"),  # room for the "2010 – 2016" readout
-    )
+    first, last = queries.first_year(facts), facts.as_of.year
+    since, until = _number_box("From", 2010, first, last), _number_box("To", 2016, first, last)
     orgs = widgets.SelectMultiple(options=list(facts.organizations["id"]), value=(), description="Bodies", rows=6)
 
     def render():
-        fig, table = timeline_view(facts, years.value[0], years.value[1], orgs.value)
+        fig, table = timeline_view(facts, since.value, until.value, orgs.value)
         alt = fig.alt_text
         return table, [
             _png_output(fig),
             _html_output(table_html(table, ["start", "name", "organization", "place"]), alt),
         ]
 
-    return Explorer("timeline", "Time line: choose the years and (optionally) the bodies", [years, orgs], render)
+    return Explorer("timeline", "Time line: choose the years and (optionally) the bodies", [since, until, orgs], render)
 
 
 # ------------------------------------------------------------ 02: membership structures
@@ -190,7 +194,7 @@ def membership_view(facts, year: int, day: str = "07-26"):
 
 def membership_explorer(facts) -> Explorer:
     """A year slider that redraws the country-by-organization matrix (lesson 02)."""
-    year = _year_slider(facts, 2016)
+    year = _year_box(facts, 2016)
 
     def render():
         fig, matrix = membership_view(facts, year.value)
@@ -244,7 +248,7 @@ def overlap_explorer(facts) -> Explorer:
     orgs = widgets.SelectMultiple(
         options=list(facts.organizations["id"]), value=("SCO", "EAS"), description="Bodies", rows=6
     )
-    year = _year_slider(facts, 2016)
+    year = _year_box(facts, 2016)
 
     def render():
         table = overlap_view(facts, orgs.value, year.value)
@@ -324,7 +328,7 @@ def left_out_view(facts, organization: str, year: int) -> pd.DataFrame:
 def coverage_explorer(facts) -> Explorer:
     """Pick a body and a year: which Asia-Pacific states does it leave out? (lesson 04)"""
     body = widgets.Dropdown(options=list(facts.organizations["id"]), value="EAS", description="Body")
-    year = _year_slider(facts, 2016, queries.ASIA_PACIFIC_FORUMS)
+    year = _year_box(facts, 2016, queries.ASIA_PACIFIC_FORUMS)
 
     def render():
         table = left_out_view(facts, body.value, year.value)
@@ -373,3 +377,42 @@ def claim_explorer(facts) -> Explorer:
         return picker.value, [_html_output(markup, picker.value)]
 
     return Explorer("claims", "Check a claim", [picker], render)
+
+
+# ------------------------------------------------------------------ 02 and 04: maps
+
+
+def map_view(facts, organization: str, status_group: str = "members and partners", year: int = 2016):
+    """A map of who held which status in ``organization`` on 26 July ``year``: figure and the
+    table of what it colours (see ``maps.map_table``). ``status_group`` is one of
+    ``maps.STATUS_GROUPS``: "members", "members and observers", "members and partners".
+
+    >>> fig, table = map_view(vientiane.load(), "ASEAN", "members", 2016)
+    >>> len(table), set(table["status"])
+    (10, {'member'})
+    """
+    from . import maps  # the geometry is read on the first map only
+
+    statuses = maps.STATUS_GROUPS[status_group]
+    # 8 inches wide rather than 10: as wide as a notebook shows it, and quicker to redraw
+    return maps.membership_map_figure(facts, organization, on=f"{year}-07-26", statuses=statuses, width=8.0)
+
+
+def map_explorer(facts, organization: str = "ASEAN") -> Explorer:
+    """A body, the statuses to show and a year: the map redraws, with one sentence under it
+    saying what it shows (lessons 02 and 04)."""
+    from . import maps
+
+    names = facts.organizations.set_index("id")["short_name"]
+    body = widgets.Dropdown(
+        options=[(names[o], o) for o in facts.organizations["id"]], value=organization, description="Body"
+    )
+    group = widgets.Dropdown(options=list(maps.STATUS_GROUPS), value="members and partners", description="Show")
+    year = _year_box(facts, 2016)
+
+    def render():
+        fig, table = map_view(facts, body.value, group.value, year.value)
+        text = maps.summary(table, facts, body.value, on=f"{year.value}-07-26")
+        return table, [_png_output(fig), _html_output(f"<p>{html.escape(text)}</p>", text)]
+
+    return Explorer("map", "Who belonged to what on 26 July of the chosen year: the map", [body, group, year], render)

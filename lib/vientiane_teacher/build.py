@@ -85,7 +85,8 @@ def build(root: Path = ROOT, force: bool = False, jobs: int | None = None, out=N
     same_tools = _read_json(root / "build" / "editions.json").get("tools") == tools
     if not stale and set(previous) == set(hashes) and same_tools and all(p.exists() for p in indexes):
         outcomes = [Outcome(p.stem, "unchanged") for p in paths]
-        _atomic_write(root / "build" / "status.md", status_report(outcomes))
+        accessibility = _read_text(root / "build" / "accessibility.md")
+        _atomic_write(root / "build" / "status.md", status_report(outcomes, accessibility))
         print(f"nothing changed: {len(paths)} lessons up to date (build/status.md)", file=out)
         return outcomes
 
@@ -134,7 +135,9 @@ def _build(root, paths, stale, hashes, previous, staging, jobs, out) -> list[Out
         seconds = round(o.seconds, 1) if o.state == "ran" else previous.get(o.lesson, {}).get("seconds", 0)
         names = sorted(f.name for f in figures.glob(f"{o.lesson[:2]}_*") if f.suffix in FIGURE_FILES)
         record[o.lesson] = {"inputs": hashes[o.lesson], "seconds": seconds, "figures": names}
-    (staging / "build" / "status.md").write_text(status_report(outcomes), encoding="utf-8")
+    accessibility = _audit(staging / "build", out)
+    (staging / "build" / "accessibility.md").write_text(accessibility + "\n", encoding="utf-8")
+    (staging / "build" / "status.md").write_text(status_report(outcomes, accessibility), encoding="utf-8")
     (staging / "build" / "inputs.json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     (staging / "build" / "editions.json").write_text(json.dumps({"tools": _tools_hash()}) + "\n", encoding="utf-8")
 
@@ -189,6 +192,7 @@ def _commit(root: Path, staging: Path, ran: list[str]) -> None:
             _swap(staging / "build" / name, root / "build" / name, old / name)
         os.replace(staging / "build" / "status.md", root / "build" / "status.md")
         os.replace(staging / "build" / "editions.json", root / "build" / "editions.json")
+        os.replace(staging / "build" / "accessibility.md", root / "build" / "accessibility.md")
         # Last: a build stopped before this line runs these lessons again next time.
         os.replace(staging / "build" / "inputs.json", root / "build" / "inputs.json")
     finally:
@@ -250,8 +254,9 @@ async def _execute_all(paths: list[Path], env: dict, staging: Path, jobs: int, o
     return results
 
 
-def status_report(outcomes: list[Outcome]) -> str:
-    """``build/status.md``: each lesson's state and time, and the versions used.
+def status_report(outcomes: list[Outcome], accessibility: str = "") -> str:
+    """``build/status.md``: each lesson's state and time, the versions used, and the
+    accessibility audit of the HTML editions (``accessibility``, Markdown).
 
     >>> print(status_report([Outcome("00_start_here", "ran", 3.14)]).splitlines()[4])
     | 00_start_here | ran | 3.1 |
@@ -262,10 +267,32 @@ def status_report(outcomes: list[Outcome]) -> str:
     ]
     versions = [f"- Python {sys.version.split()[0]}", *(f"- {name} {version(name)}" for name in VERSIONS)]
     head = ["# Build status", "", "| lesson | state | seconds |", "| --- | --- | --- |"]
-    return "\n".join([*head, *rows, "", "Versions:", "", *versions, ""])
+    audit = ["", "Accessibility of the HTML editions (axe-core, WCAG 2.1 A and AA; rules violated, by impact):", ""]
+    audit += [accessibility.strip() or "not audited"]
+    return "\n".join([*head, *rows, "", "Versions:", "", *versions, *audit, ""])
+
+
+def _audit(editions_folder: Path, out) -> str:
+    """The axe-core audit of the two HTML editions, as Markdown; a line saying why when it cannot run."""
+    from . import audit
+
+    if audit.chromium() is None:
+        return "not audited: Debian's chromium is not installed (as root, `make browser` installs it)"
+    print("auditing the HTML editions for accessibility (axe-core)", file=out, flush=True)
+    try:
+        return audit.report(audit.audit_folders(editions_folder / "html", editions_folder / "html-teacher"))
+    except Exception as error:  # an audit that cannot run must not cost the teacher the build
+        return f"not audited: {type(error).__name__}: {error}"
 
 
 # ------------------------------------------------------------------------------ helpers
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
 
 
 def _read_json(path: Path) -> dict:

@@ -49,9 +49,28 @@ def figures_index(folder: Path) -> str:
 PAGE_TEMPLATE = """{%- extends 'index.html.j2' -%}
 {% block html_head_js_mathjax %}{% endblock %}
 {% block html_head_js_mermaidjs %}{% endblock %}
-{% block extra_css %}<style>.vientiane-nav{font:14px sans-serif;padding:12px 0 12px 104px}</style>{% endblock %}
+{% block extra_css %}<style>
+.vientiane-nav{font:14px sans-serif;padding:12px 0 12px 104px}
+/* WCAG AA contrast: the default prompts are #b0b0b0 on white (2.2:1). */
+body.jp-Notebook{--jp-cell-prompt-not-active-opacity:1;--jp-cell-prompt-not-active-font-color:#595959;
+--jp-cell-inprompt-font-color:#595959;--jp-cell-outprompt-font-color:#595959}
+/* Code colours with at least 4.5:1 on the code cells' #f5f5f5 (the defaults go down to 2.9:1). */
+body.jp-Notebook{--jp-mirror-editor-atom-color:#4040c0;--jp-mirror-editor-bracket-color:#5f5f48;
+--jp-mirror-editor-builtin-color:#006400;--jp-mirror-editor-comment-color:#2f6262;--jp-mirror-editor-def-color:#0000d0;
+--jp-mirror-editor-error-color:#b00000;--jp-mirror-editor-header-color:#0000c0;--jp-mirror-editor-hr-color:#707070;
+--jp-mirror-editor-keyword-color:#006400;--jp-mirror-editor-meta-color:#7a1fc0;--jp-mirror-editor-number-color:#006400;
+--jp-mirror-editor-operator-color:#7a1fc0;--jp-mirror-editor-quote-color:#006400;--jp-mirror-editor-tag-color:#116611}
+</style>{% endblock %}
 {% block body_header %}{{ super() }}{{ resources.vientiane_nav }}{% endblock %}
 {% block body_footer %}{{ resources.vientiane_nav }}{{ super() }}{% endblock %}
+{#- The figure's alt text (written from the data, kept in the output's metadata) as the img's alt. -#}
+{% block data_png scoped %}
+<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
+<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}"
+{%- set alttext = output | get_metadata('alt', 'image/png') %}
+{%- if alttext %} alt="{{ alttext | escape_html }}"{% endif %}>
+</div>
+{%- endblock data_png %}
 """
 
 

@@ -19,21 +19,12 @@ import time
 import urllib.request
 from pathlib import Path
 
+from vientiane_teacher.audit import CHROMIUM_FLAGS  # noqa: F401 (the browser fixtures use them)
 from vientiane_teacher.present import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"
 VIEWPORT = {"width": 1280, "height": 900}
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    # Without these Chromium stalls on the closed network of these machines.
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 # What a page shows instead of a widget when something is broken.
 BROKEN = (
@@ -282,6 +273,13 @@ def operate_first_control(page, explorer, timeout: float = 30_000) -> str:
     elif "widget-select-multiple" in classes:
         kind = "select-multiple"
         control.locator("option:not(:checked)").first.click()
+    elif "widget-text" in classes and control.locator("input[type=number]").count():
+        kind = "number"  # from the keyboard, as a user without a mouse would
+        box = control.locator("input")
+        box.focus()
+        at_top = box.evaluate("b => b.value === b.max")
+        page.keyboard.press("ArrowDown" if at_top else "ArrowUp")
+        page.keyboard.press("Enter")
     elif "widget-text" in classes:
         kind = "text"
         box = control.locator("input")

@@ -1,0 +1,150 @@
+"""Accessibility audit of the HTML editions: axe-core (``axe-playwright-python``) in Debian's
+Chromium, the WCAG 2.0/2.1 A and AA rules.
+
+    python -m vientiane_teacher.audit build/html build/html-teacher
+
+``make figures`` runs it on both editions and writes the rule counts by impact to
+``build/status.md``; the browser tests run it on every page, on a JupyterLab lesson and on the
+Voilà dashboard, and allow no serious or critical violation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import shutil
+import sys
+import threading
+from collections import Counter
+from pathlib import Path
+
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+IMPACTS = ("critical", "serious", "moderate", "minor")
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # Without these Chromium stalls on the closed network of these machines.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium() -> str | None:
+    """Debian's Chromium, if installed (the audit never downloads a browser)."""
+    found = shutil.which("chromium") or CHROMIUM
+    return found if os.access(found, os.X_OK) else None
+
+
+def violations(page, include: list[str] | None = None) -> list[dict]:
+    """axe-core's violations on the loaded ``page`` (or the parts matching the CSS selectors
+    ``include``): rule id, impact, help, node count and the first node's HTML."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = {"include": [[selector] for selector in include]} if include else None
+    result = Axe().run(page, context=context, options={"runOnly": {"type": "tag", "values": TAGS}})
+    return [
+        {
+            "id": v["id"],
+            "impact": v.get("impact") or "minor",
+            "help": v["help"],
+            "nodes": len(v["nodes"]),
+            "first": v["nodes"][0]["html"][:200] if v["nodes"] else "",
+        }
+        for v in result.response["violations"]
+    ]
+
+
+def counts(found: list[dict]) -> Counter:
+    """Violated rules by impact.
+
+    >>> counts([{"id": "a", "impact": "serious"}, {"id": "b", "impact": "minor"}])["serious"]
+    1
+    """
+    return Counter(v["impact"] for v in found)
+
+
+@contextlib.contextmanager
+def served(folder: Path):
+    """``folder`` over HTTP on 127.0.0.1 (a free port) while the block runs; yields the base URL."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):  # no line per request
+            pass
+
+    handler = functools.partial(Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def local_only(route) -> None:
+    """Let a page load only from this machine (a CDN request would stall offline)."""
+    if route.request.url.startswith("http://127.0.0.1:"):
+        route.continue_()
+    else:
+        route.abort()
+
+
+def audit_folders(*folders: Path) -> dict[str, list[dict]]:
+    """Every ``*.html`` page of ``folders`` audited: {"html/index.html": [violations], …}.
+
+    Raises RuntimeError when Chromium or playwright is missing.
+    """
+    browser = chromium()
+    if browser is None:
+        raise RuntimeError("Debian's chromium is not installed (as root, `make browser` installs it)")
+    from playwright.sync_api import sync_playwright
+
+    results = {}
+    with sync_playwright() as playwright:
+        engine = playwright.chromium.launch(executable_path=browser, headless=True, args=CHROMIUM_FLAGS)
+        try:
+            for folder in folders:
+                with served(Path(folder)) as base:
+                    for path in sorted(Path(folder).glob("*.html")):
+                        page = engine.new_page(viewport={"width": 1280, "height": 900})
+                        page.route("**/*", local_only)
+                        page.goto(f"{base}/{path.name}", wait_until="load", timeout=60_000)
+                        with contextlib.suppress(Exception):  # pages without widgets have none to wait for
+                            page.wait_for_selector(".widget-output, .jupyter-widgets", timeout=5_000)
+                        results[f"{Path(folder).name}/{path.name}"] = violations(page)
+                        page.close()
+        finally:
+            engine.close()
+    return results
+
+
+def report(results: dict[str, list[dict]]) -> str:
+    """A Markdown table: each page's violated rules, counted by impact, and their ids.
+
+    >>> print(report({"html/index.html": []}).splitlines()[2])
+    | html/index.html | 0 | 0 | 0 | 0 | none |
+    """
+    lines = ["| page | critical | serious | moderate | minor | rules |", "| --- | --- | --- | --- | --- | --- |"]
+    for page, found in results.items():
+        tally = counts(found)
+        rules = ", ".join(f"{v['id']} ({v['impact']})" for v in found) or "none"
+        lines.append(f"| {page} | " + " | ".join(str(tally[i]) for i in IMPACTS) + f" | {rules} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    folders = [Path(a) for a in (argv if argv is not None else sys.argv[1:])] or [Path("build/html")]
+    results = audit_folders(*folders)
+    print(report(results))
+    return 1 if any(v["impact"] in ("critical", "serious") for found in results.values() for v in found) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
