@@ -80,9 +80,9 @@ def style(organization: str) -> dict:
     return ORGANIZATION_STYLE.get(organization, OTHER)
 
 
-def _figure(width: float, height: float) -> Figure:
+def _figure(width: float, height: float, layout: str | None = "constrained") -> Figure:
     # Figure() rather than pyplot: nothing is shown or kept alive behind the notebook's back.
-    return Figure(figsize=(width, height), layout="constrained")
+    return Figure(figsize=(width, height), layout=layout)
 
 
 def _legend(ax, organizations, **kwargs):
@@ -198,8 +198,9 @@ def timeline_figure(facts, start=None, end=None, organizations=None):
         ax.set_yticks(range(len(lanes)), lanes)
         ax.set_ylim(-0.7, len(lanes) - 0.3)
     if len(data):
-        if data["start"].min() == data["start"].max():  # one day: give the date axis a month each side
-            ax.set_xlim(data["start"].min() - pd.Timedelta(days=31), data["start"].max() + pd.Timedelta(days=31))
+        first, last = data["start"].min(), data["start"].max()
+        if last - first < pd.Timedelta(days=62):  # a few days: give the date axis a month each side
+            ax.set_xlim(first - pd.Timedelta(days=31), last + pd.Timedelta(days=31))
         _date_axis(ax)
     else:  # nothing to place on a date axis
         ax.text(0.5, 0.5, "no event in this period", ha="center", va="center", transform=ax.transAxes)
@@ -225,7 +226,7 @@ def membership_matrix_figure(facts, on="2016-07-26", organizations=None):
     """
     matrix = queries.membership_matrix(facts, on=on, organizations=organizations)
     names = facts.countries.set_index("id")["short_name"]
-    fig = _figure(1.0 * len(matrix.columns) + 2.6, 0.22 * len(matrix) + 1.4)
+    fig = _figure(1.0 * len(matrix.columns) + 2.6, 0.22 * len(matrix) + 1.4, layout=None)
     ax = fig.add_subplot()
     for x, org in enumerate(matrix.columns):
         look = style(org)
@@ -250,6 +251,8 @@ def membership_matrix_figure(facts, on="2016-07-26", organizations=None):
         spine.set_visible(False)
     day = queries.format_date(queries.as_date(on, facts.as_of))
     ax.set_title(f"Who belonged to what on {day}", loc="left")
+    longest = max((len(names.get(c, c)) for c in matrix.index), default=4)
+    _fixed_margins(fig, left=0.25 + 0.068 * longest, top=0.85, bottom=0.1)
     per_row = matrix.sum(axis=1)
     most = [names.get(c, c) for c in per_row.index[per_row == per_row.max()]] if len(matrix) else []
     fig.alt_text = (
@@ -595,6 +598,13 @@ def _date_axis(ax) -> None:
     locator = matplotlib.dates.AutoDateLocator(maxticks=8)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(matplotlib.dates.ConciseDateFormatter(locator))
+
+
+def _fixed_margins(fig, left: float, top: float, bottom: float, right: float = 0.4) -> None:
+    """Margins in inches instead of the constrained layout, for figures with many labels: the
+    layout would cost a second full drawing, too slow for an explorer's redraw."""
+    width, height = fig.get_size_inches()
+    fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height, bottom=bottom / height)
 
 
 def _listing(items) -> str:
