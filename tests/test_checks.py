@@ -1,11 +1,22 @@
-"""Self-checks: right answers pass in any reasonable form, wrong ones get a hint, answers stay hidden."""
+"""Self-checks: right answers pass in any natural form, a right idea in the wrong form gets a note,
+predictable wrong answers get a hint of their own, the placeholder gets none, answers stay hidden."""
 
+import datetime as dt
+import json
+import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import vientiane
 from vientiane import checks
+
+EXISTING = [
+    f"{lesson}.{n}"
+    for lesson, count in [("00", 3), ("01", 4), ("02", 4), ("03", 3), ("04", 3), ("05", 3)]
+    for n in range(1, count + 1)
+]
 
 
 def test_right_answer_in_other_forms(capsys):
@@ -14,9 +25,147 @@ def test_right_answer_in_other_forms(capsys):
     assert "Right" in capsys.readouterr().out
 
 
+NATURAL = [
+    ("00.2", "15"),
+    ("00.2", "¶15"),
+    ("00.2", "¶ 15"),
+    ("00.2", "paragraph 15"),
+    ("00.2", 15),
+    ("00.2", 15.0),
+    ("05.1", "five"),
+    ("05.1", "Five."),
+    ("05.1", 5),
+    ("00.1", "seventeen"),
+    ("03.2", "scare quotes"),
+    ("03.2", "a scare quote"),
+    ("03.2", '"scare"'),
+    ("03.2", "SCARE"),
+    ("01.2", "ASEAN Regional Forum"),
+    ("01.2", "the ASEAN Regional Forum (ARF)"),
+    ("01.2", ["arf"]),
+    ("02.1", "RUS, CHN"),
+    ("02.1", "Russia and China"),
+    ("02.1", "China; Russian Federation"),
+    ("02.1", "['RUS', 'CHN']"),
+    ("02.1", ("China", "Russia")),
+    ("02.1", pd.Series(["CHN", "RUS"])),
+    ("04.1", "Chile, Mexico and Peru"),
+    ("01.4", "Canada, China, United States"),
+    ("01.1", "2016-07-25"),
+    ("01.1", "25 July 2016"),
+    ("01.1", "July 25, 2016"),
+    ("01.1", "Monday, 25th July 2016"),
+    ("01.1", "25 Jul 2016"),
+    ("01.1", "25.07.2016"),
+    ("01.1", "07/25/2016"),
+    ("01.1", dt.date(2016, 7, 25)),
+    ("01.1", dt.datetime(2016, 7, 25)),
+    ("01.1", pd.Timestamp("2016-07-25")),
+]
+
+
+@pytest.mark.parametrize(("exercise", "answer"), NATURAL, ids=[f"{e}-{a!r}" for e, a in NATURAL])
+def test_natural_forms_are_right(exercise, answer):
+    text, right = checks.feedback(exercise, answer)
+    assert right and text.startswith("✔ Right: "), text
+
+
+@pytest.fixture
+def extra(monkeypatch):
+    """Exercises of the test's own (answers the lessons do not use), in the running module only."""
+
+    def add(exercise, answer, explanation="Because."):
+        exercises = dict(checks.EXERCISES)
+        exercises[exercise] = ((checks.digest(exercise, answer),), "Which?", checks.seal(exercise, answer, explanation))
+        monkeypatch.setattr(checks, "EXERCISES", exercises)
+
+    return add
+
+
+def test_economies_by_name_and_alias(extra):
+    extra("99.1", ["HKG", "TWN"], "Two economies.")
+    for answer in ["Hong Kong, Chinese Taipei", "Hong Kong, China and Chinese Taipei", ["hong kong", "TWN"]]:
+        assert checks.feedback("99.1", answer) == ("✔ Right: Two economies.", True), answer
+    text, right = checks.feedback("99.1", "Hong Kong and Taiwan")  # the data's name is Chinese Taipei
+    assert not right and text.startswith("✘ Right idea: ") and "Chinese Taipei" in text and "'TWN'" in text
+
+
+RIGHT_IDEA = [
+    ("05.1", "5 years", "give just the number"),
+    ("05.3", "seven claims", "give just the number"),
+    ("02.1", "RUS CHN", "separate the items with commas"),
+    ("02.1", "Russia China", "separate the items with commas"),
+    ("01.4", "Canada, China, US", "give ids, not names, e.g. 'USA'"),
+    ("01.4", ["CAN", "CHN", "U.S."], "give ids, not names"),
+    ("05.2", "Dmitry Mosyakov", "give the surname only"),
+]
+
+
+@pytest.mark.parametrize(("exercise", "answer", "note"), RIGHT_IDEA, ids=[f"{e}-{a!r}" for e, a, _ in RIGHT_IDEA])
+def test_right_idea_in_the_wrong_form_gets_a_note_not_a_pass(exercise, answer, note):
+    text, right = checks.feedback(exercise, answer)
+    assert not right and text.startswith("✘ Right idea: ") and note in text, text
+    assert "Hint" not in text and "Right:" not in text  # neither a hint nor the explanation
+
+
+def test_a_date_that_can_be_read_two_ways_gets_a_note(extra):
+    extra("99.2", "2016-05-07")
+    assert checks.feedback("99.2", "7 May 2016")[1]
+    text, right = checks.feedback("99.2", "05/07/2016")
+    assert not right and "cannot be misread" in text
+
+
+TARGETED = [
+    ("05.1", 6, "six years ago"),
+    ("05.1", "six years", "six years ago"),
+    ("05.1", 2011, "That is a year"),
+    ("02.4", 18, "18 counts Russia and the US"),
+    ("02.1", ["IND", "RUS", "CHN"], "India became a member of the SCO only in 2017"),
+    ("02.1", "India, Russia and China", "India became a member of the SCO only in 2017"),
+    ("00.2", "¶1", "in the author's voice"),
+    ("01.1", "26 July 2016", "26 July was the day of the EAS"),
+    ("02.2", ["ADMMPLUS", "APEC", "ARF", "ASEAN", "CICA", "EAEU", "EAS", "SCO"], "a member of ASEAN, or a partner"),
+    ("03.3", "Multilateral", "That is the article's word"),
+    ("05.2", "Mosiaakov", "the article's spelling"),
+    ("04.1", "Chile, Hong Kong, Mexico, Peru, Chinese Taipei", "economies, not states"),
+]
+
+
+@pytest.mark.parametrize(("exercise", "answer", "hint"), TARGETED, ids=[f"{e}-{a!r}" for e, a, _ in TARGETED])
+def test_predictable_wrong_answers_get_their_own_hint(exercise, answer, hint):
+    text, right = checks.feedback(exercise, answer)
+    assert not right and text.startswith("✘ Not yet. Hint: ") and hint in text, text
+    assert text != f"✘ Not yet. Hint: {checks.EXERCISES[exercise][1]}"
+
+
 def test_wrong_answer_gets_the_hint(capsys):
-    assert not vientiane.check("02.1", ["RUS"])
-    assert "Hint" in capsys.readouterr().out
+    assert not vientiane.check("02.1", ["RUS", "KAZ"])
+    assert f"Hint: {checks.EXERCISES['02.1'][1]}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("exercise", EXISTING)
+def test_every_exercise_has_targeted_hints_stored_as_digests(exercise):
+    stored = json.loads(checks.HINTS_FILE.read_text(encoding="utf-8"))["wrong"][exercise]
+    assert 1 <= len(stored) <= 3
+    for item in stored:
+        assert item["answers"] and all(re.fullmatch(r"[0-9a-f]{64}", d) for d in item["answers"])
+        assert not set(item["answers"]) & set(checks.EXERCISES[exercise][0])  # a wrong answer is never accepted
+
+
+def test_hints_are_prompts_about_the_content_not_code():
+    hints = [hint for _, hint, _ in checks.EXERCISES.values()] + [h for e in checks.WRONG.values() for h in e.values()]
+    for hint in hints:
+        assert not re.search(r"facts\.|vientiane\.|queries\.|\w\(|\.str|\.days|==|len\(", hint), hint
+        assert "?" in hint, hint  # a question to think about
+
+
+@pytest.mark.parametrize(
+    ("exercise", "secret"),
+    [("01.2", "Regional Forum"), ("01.2", "ARF"), ("03.3", "versatile"), ("05.2", "Mosyakov"), ("01.1", "25 July")],
+)
+def test_hints_do_not_give_the_answer_away(exercise, secret):
+    for hint in [checks.EXERCISES[exercise][1], *checks.WRONG[exercise].values()]:
+        assert secret.casefold() not in hint.casefold(), hint
 
 
 def test_unknown_exercise_lists_known():
@@ -26,7 +175,7 @@ def test_unknown_exercise_lists_known():
 
 def test_every_lesson_has_three_exercises():
     lessons = {key.split(".")[0] for key in checks.EXERCISES}
-    assert lessons == {"00", "01", "02", "03", "04", "05"}
+    assert {"00", "01", "02", "03", "04", "05"} <= lessons
     for lesson in lessons:
         assert sum(key.startswith(lesson + ".") for key in checks.EXERCISES) >= 3
 
@@ -37,10 +186,83 @@ def test_answers_are_not_in_the_library_as_plain_text(answer):
     assert answer.casefold() not in source.casefold()
 
 
-def test_the_placeholder_is_not_an_attempt(capsys):
-    assert not vientiane.check("02.1", [...])
-    shown = capsys.readouterr().out
-    assert "Replace the ..." in shown and "Hint" not in shown
+@pytest.mark.parametrize("placeholder", [..., "...", " ... ", "…", "", [...], ["..."], (...,)])
+def test_no_hint_before_the_first_attempt(placeholder, capsys):
+    for exercise in ["02.1", "01.1", "05.1"]:
+        assert not vientiane.check(exercise, placeholder)
+        shown = capsys.readouterr().out
+        assert shown.startswith("… Replace the ...") and "Hint" not in shown
+        assert not checks.attempted(placeholder)
+
+
+def test_the_docstring_is_honest_about_what_hashing_protects():
+    doc = checks.__doc__
+    assert "at a glance" in doc and "determined guesser" in doc and "not an" in doc
+    assert "--wrong" in doc and "python -m vientiane.checks add" in doc
+
+
+@pytest.fixture
+def files(tmp_path, monkeypatch):
+    """exercises.json and hints.json copied to a scratch folder, the module pointed at them."""
+    for name in ("EXERCISES_FILE", "HINTS_FILE"):
+        copy = tmp_path / getattr(checks, name).name
+        copy.write_text(getattr(checks, name).read_text(encoding="utf-8"), encoding="utf-8")
+        monkeypatch.setattr(checks, name, copy)
+
+    def reload():
+        for name, read in [
+            ("EXERCISES", checks._read_exercises),
+            ("WRONG", checks._read_wrong),
+            ("_ALSO", checks._read_also),
+        ]:
+            monkeypatch.setattr(checks, name, read())
+
+    return reload
+
+
+def test_the_authoring_command_writes_a_complete_entry(files, capsys):
+    before = json.loads(checks.EXERCISES_FILE.read_text(encoding="utf-8"))
+    assert (
+        checks.main(
+            [
+                "add",
+                "98.1",
+                "--answer",
+                '["RUS", "CHN"]',
+                "--hint",
+                "Which two?",
+                "--explanation",
+                "Russia and China.",
+                "--wrong",
+                '["RUS"]=Which other state?',
+                "--wrong",
+                '"India"=Did India belong then?',
+            ]
+        )
+        == 0
+    )
+    assert "98.1 written (1 accepted answer(s), 2 targeted hint(s))" in capsys.readouterr().out
+    entries = json.loads(checks.EXERCISES_FILE.read_text(encoding="utf-8"))
+    assert set(entries) == set(before) | {"98.1"} and all(entries[k] == before[k] for k in before)
+    assert set(entries["98.1"]) == {"accepted", "hint", "explanation"}
+    files()
+    assert checks.feedback("98.1", "Russia and China") == ("✔ Right: Russia and China.", True)
+    assert checks.feedback("98.1", "Russia") == ("✘ Not yet. Hint: Which other state?", False)
+    assert checks.feedback("98.1", "IND") == ("✘ Not yet. Hint: Did India belong then?", False)
+    assert checks.feedback("98.1", "KAZ") == ("✘ Not yet. Hint: Which two?", False)
+    assert "india" not in checks.HINTS_FILE.read_text(encoding="utf-8").split('"98.1"')[1].split('"hint"')[0]
+
+
+def test_an_answer_given_by_name_is_stored_by_id_too(files):
+    checks.author("98.2", ["Chinese Taipei"], "Which economy?", "Chinese Taipei, an APEC economy.")
+    files()
+    for answer in ["Chinese Taipei", "TWN"]:
+        assert checks.feedback("98.2", answer) == ("✔ Right: Chinese Taipei, an APEC economy.", True)
+
+
+def test_a_wrong_answer_that_is_accepted_is_refused(files):
+    with pytest.raises(ValueError, match="accepted"):
+        checks.author("98.3", [5], "How many?", "Five.", wrong={"five": "No."})
 
 
 def test_in_a_notebook_the_result_is_machine_readable_too():
@@ -52,6 +274,8 @@ def test_in_a_notebook_the_result_is_machine_readable_too():
         new_code_cell('import vientiane\nvientiane.check("02.1", ["RUS", "CHN"])'),
         new_code_cell('vientiane.check("02.1", ["RUS"])'),
         new_code_cell('vientiane.check("02.1", [...])'),
+        new_code_cell('vientiane.check("01.1", "...")'),
+        new_code_cell('vientiane.check("02.1", "RUS CHN")'),
     ]
     nb = new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}})
     NotebookClient(nb, timeout=60).execute()
@@ -60,5 +284,8 @@ def test_in_a_notebook_the_result_is_machine_readable_too():
         {"exercise": "02.1", "attempted": True, "right": True},
         {"exercise": "02.1", "attempted": True, "right": False},
         {"exercise": "02.1", "attempted": False, "right": False},
+        {"exercise": "01.1", "attempted": False, "right": False},
+        {"exercise": "02.1", "attempted": True, "right": False},
     ]
     assert nb.cells[0].outputs[0]["data"]["text/plain"].startswith("✔ Right")
+    assert nb.cells[4].outputs[0]["data"]["text/plain"].startswith("✘ Right idea")

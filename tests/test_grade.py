@@ -51,9 +51,9 @@ def lesson02(solved: bool = False):
 
 
 def trimmed(nb):
-    """Only the lesson's title, its first code cell (import, load) and the exercises: quick to run."""
-    keep = nb.cells[:2] + nb.cells[[c.source for c in nb.cells].index("## Exercises") :]
-    nb.cells = keep
+    """The lesson without its explorers (cells tagged ``present``, which define nothing later
+    cells use): quicker to run, and the exercises stay where the lesson puts them."""
+    nb.cells = [c for c in nb.cells if "present" not in c.metadata.get("tags", [])]
     return nb
 
 

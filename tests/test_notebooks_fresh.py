@@ -28,7 +28,7 @@ def test_notebook_has_outputs_and_widget_state(path):
 
 
 def test_lessons_are_the_six():
-    assert [p.stem[:2] for p in build.lessons(ROOT)] == ["00", "01", "02", "03", "04", "05"]
+    assert [p.stem[:2] for p in build.lessons(ROOT)] == ["00", "01", "02", "03", "04", "05", "06"]
 
 
 @pytest.mark.parametrize("path", build.lessons(ROOT), ids=lambda p: p.stem)

@@ -16,6 +16,7 @@ EXPLORERS = [
     widgets.quote_explorer,
     widgets.coverage_explorer,
     widgets.claim_explorer,
+    widgets.since_explorer,
 ]
 
 

@@ -23,10 +23,11 @@ _NAMES = {"Facts": "facts", "FactsError": "facts", "Fault": "facts", "load": "fa
 
 
 def check(exercise: str, answer) -> bool:
-    """Check an exercise's answer: prints right, or a hint; returns True when right.
+    """Check an exercise's answer: says right, or gives a hint; returns True when right.
+    The forms it accepts and the feedback it gives: ``vientiane.checks.check?``.
 
-    >>> check("00.1", 3)
-    ✘ Not yet. Hint: Count the rows of facts.paragraphs().
+    >>> check("00.1", ...)
+    … Replace the ... with your answer, then run the cell again.
     False
     """
     from .checks import check as _check

@@ -147,7 +147,7 @@ def timeline_figure(facts, start=None, end=None, organizations=None):
     lane_of = data["organization"].fillna("other")
     lanes = [o for o in ORGANIZATION_STYLE if o in set(lane_of)] + (["other"] if "other" in set(lane_of) else [])
     few = len(data) <= 30
-    fig = _figure(9, 0.32 * len(data) + 1.6 if few else 0.6 * len(lanes) + 1.6)
+    fig = _figure(9, 0.32 * len(data) + 1.6 if few else 0.6 * len(lanes) + 1.6, layout=None)
     ax = fig.add_subplot()
     ys = list(range(len(data))) if few else [lanes.index(o) for o in lane_of]
     precision = data["start_precision"] if "start_precision" in data else pd.Series("day", index=data.index)
@@ -208,6 +208,12 @@ def timeline_figure(facts, start=None, end=None, organizations=None):
     ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
     span = f"{data['start'].min():%b %Y} – {data['start'].max():%b %Y}" if len(data) else "none"
     ax.set_title(f"Events, {span}", loc="left")
+    # Margins from the labels' lengths: a constrained layout would draw this figure twice.
+    if few:
+        longest = max((len(label) for label in labels), default=10)
+        _fixed_margins(fig, left=0.35 + 0.064 * longest, top=0.45, bottom=0.55, right=1.9)
+    else:
+        _fixed_margins(fig, left=1.0, top=0.45, bottom=0.75, right=0.3)
     if few:
         told = _listing(f"{_when(row)}: {row.name}" for row in data.itertuples())
     else:
@@ -460,6 +466,72 @@ def coverage_figure(
         + "."
     )
     return fig, table
+
+
+@styled
+def region_coverage_figure(
+    facts, on="2016-07-26", organizations=queries.ASIA_PACIFIC_FORUMS + ("ADMMPLUS", "CICA") + queries.EURASIAN_BODIES
+):
+    """For each body, how many members of "the region" it leaves out on ``on``, under each of the
+    definitions in ``queries.REGIONS``: the answer to "does any body unite the region?" depends on it.
+
+    >>> fig, table = region_coverage_figure(vientiane.load())
+    >>> int(table.loc["ARF", "security forums"]) < int(table.loc["ARF", "+ APEC"])
+    True
+    """
+    day = queries.as_date(on, facts.as_of)
+    definitions = list(queries.REGIONS)
+    table = pd.DataFrame(
+        {d: [len(queries.left_out(facts, o, on=day, definition=d)) for o in organizations] for d in definitions},
+        index=pd.Index(list(organizations), name="organization"),
+    )
+    fig = _figure(9, 4.2)
+    ax = fig.add_subplot()
+    width = 0.8 / len(definitions)
+    greys = ["#1A1A1A", "#5A5A5A", "#9A9A9A", "#D0D0D0"]
+    hatches = ["", "///", "...", "xx"]
+    for i, definition in enumerate(definitions):
+        xs = [x + (i - (len(definitions) - 1) / 2) * width for x in range(len(organizations))]
+        ax.bar(
+            xs,
+            table[definition],
+            width=width * 0.95,
+            color=greys[i % len(greys)],
+            edgecolor="black",
+            linewidth=0.5,
+            hatch=hatches[i % len(hatches)],
+            label=definition,
+        )
+        for x, value in zip(xs, table[definition], strict=True):
+            ax.text(x, value + 0.3, str(value), ha="center", va="bottom", fontsize=7)
+    names = facts.organizations.set_index("id")["short_name"]
+    ax.set_xticks(range(len(organizations)), [names.get(o, o) for o in organizations])
+    ax.set_ylabel("members of the region left out")
+    ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.legend(frameon=False, title="the region is", loc="upper left", bbox_to_anchor=(1.01, 1))
+    when = queries.format_date(day)
+    ax.set_title(f'Whom each body leaves out depends on what "the region" is ({when})', loc="left")
+    fig.alt_text = (
+        f"Grouped bars: how many members of the region each body leaves out on {when}, under the "
+        f"definitions {_listing(definitions)}: "
+        + _listing(f"{o} {' / '.join(str(table.loc[o, d]) for d in definitions)}" for o in organizations)
+        + "."
+    )
+    return fig, table
+
+
+@styled
+def ten_years_figure(facts, since="2016-07-27", organizations=("ASEAN", "SCO", "EAEU")):
+    """The events of ``organizations`` from ``since`` to the data's date on a time line (lesson 06).
+
+    >>> fig, data = ten_years_figure(vientiane.load())
+    >>> "tls_asean_2025" in set(data["id"])
+    True
+    """
+    fig, data = timeline_figure(facts, since, facts.as_of, list(organizations))
+    fig.axes[0].set_title("Ten years on: after Vientiane, July 2016", loc="left")
+    fig.alt_text = f"Ten years on, {_listing(organizations)}. " + fig.alt_text
+    return fig, data
 
 
 def _stacked_bars(ax, table, colors: dict, hatches: dict, horizontal: bool = False) -> None:

@@ -204,20 +204,65 @@ def membership_counts(facts, organizations=None, years=None) -> pd.DataFrame:
     return pd.DataFrame(data, index=pd.Index(years, name="year"))
 
 
-def left_out(facts, organization: str, on=None, universe=ASIA_PACIFIC_FORUMS) -> list[str]:
-    """States in any of the ``universe`` forums on ``on`` that ``organization`` leaves out.
+# What "all the Asia-Pacific states" can mean: lesson 04 asks students to compare these.
+REGIONS = {
+    "security forums": "every state in ASEAN, the EAS or the ARF",
+    "+ APEC": "every state or economy in ASEAN, the EAS, the ARF or APEC",
+    "states only": "every state in ASEAN, the EAS, the ARF or APEC (APEC's economies not counted)",
+    "+ Central Asia": (
+        "every state or economy in ASEAN, the EAS, the ARF or APEC, and the SCO's founding members"
+        " outside them that are also in the CICA"
+    ),
+}
+SECURITY_FORUMS = ("ASEAN", "EAS", "ARF")
 
-    This is the lessons' working answer to "all the Asia-Pacific states": everyone
-    in ASEAN, the EAS, the ARF or APEC that day. EUU (the EU) is not a state and is
-    left out of the universe.
+
+def region(facts, definition: str = "+ APEC", on=None) -> list[str]:
+    """Sorted ids of "all the Asia-Pacific states" on ``on`` by one of the ``REGIONS`` definitions.
+
+    The EU (kind "union") is never counted; "states only" also drops the economies (kind
+    "economy": Hong Kong, China and Chinese Taipei); "+ Central Asia" adds the SCO's founding
+    members that are outside the four forums and in the CICA on ``on``, derived from the data.
+
+    >>> f = vientiane.load()
+    >>> len(region(f, "security forums", on="2016-07-26")) < len(region(f, "+ APEC", on="2016-07-26"))
+    True
+    >>> sorted(set(region(f, "+ Central Asia", on="2016-07-26")) - set(region(f, "+ APEC", on="2016-07-26")))
+    ['KAZ', 'KGZ', 'TJK', 'UZB']
+    """
+    if definition not in REGIONS:
+        raise UnknownId(f"no region {definition!r}: the definitions are {', '.join(REGIONS)}")
+    forums = SECURITY_FORUMS if definition == "security forums" else ASIA_PACIFIC_FORUMS
+    everyone = set(overlap(facts, forums, on=on)["union"])
+    if definition == "+ Central Asia":
+        founders = set(members(facts, "SCO", on=facts.organizations.set_index("id").loc["SCO", "founded"]))
+        everyone |= (founders - everyone) & set(members(facts, "CICA", on=on))
+    kinds = facts.countries.set_index("id")["kind"]
+    dropped = {"union", "economy"} if definition == "states only" else {"union"}
+    return sorted(c for c in everyone if kinds.get(c) not in dropped)
+
+
+def left_out(
+    facts, organization: str, on=None, universe=ASIA_PACIFIC_FORUMS, definition: str | None = None
+) -> list[str]:
+    """States and economies of the region on ``on`` that ``organization`` leaves out.
+
+    By default the region is everyone in ASEAN, the EAS, the ARF or APEC that day (the
+    ``universe`` forums; EUU, the EU, is not a state and is left out of it). ``definition``,
+    one of ``REGIONS``, picks another definition (see ``region``): the answer depends on it.
 
     >>> "USA" in left_out(vientiane.load(), "SCO", on="2016-07-26")
     True
+    >>> left_out(vientiane.load(), "ARF", on="2016-07-26", definition="security forums")
+    []
     """
     org = resolve(facts, "organizations", organization)
-    everyone = set(overlap(facts, universe, on=on)["union"])
-    kinds = facts.countries.set_index("id")["kind"]
-    everyone = {c for c in everyone if kinds.get(c) != "union"}
+    if definition is not None:
+        everyone = set(region(facts, definition, on=on))
+    else:
+        everyone = set(overlap(facts, universe, on=on)["union"])
+        kinds = facts.countries.set_index("id")["kind"]
+        everyone = {c for c in everyone if kinds.get(c) != "union"}
     return sorted(everyone - set(members(facts, org, on=on)))
 
 
@@ -345,3 +390,84 @@ def partnership_level(facts, partner: str, organization: str = "ASEAN", on=None)
     if "reading" in rows:
         rows = rows[rows["reading"] == "main"]
     return rows.sort_values("start")["level"].iloc[-1] if len(rows) else None
+
+
+# Whose state a state-affiliated source speaks for, read from its publisher and owner columns.
+STATE_AFFILIATIONS = ("government", "state_owned_media", "government_funded_media")
+_GOVERNMENTS = {
+    "China": r"\bPRC\b|People's Republic of China|Xinhua|CGTN|China Media Group|People's Daily",
+    "Russia": r"Russia(?!n[- ](?:edition|language))|Rossi|\bTASS\b|\bRIA\b|Sputnik|\bRT\b|Kremlin",
+    "United States": r"U\.S\.|United States|Global Media",
+    "Viet Nam": r"Viet ?nam",
+    "Laos": r"\bLao\b|Laos",
+    "Kazakhstan": r"Kazakh",
+    "Japan": r"Japan",
+    "India": r"India",
+    "Australia": r"Australia",
+    "Canada": r"Canada|CBC",
+    "New Zealand": r"New Zealand|\bNZ\b",
+}
+
+
+def source_profiles(facts) -> pd.DataFrame:
+    """Every source with the questions asked of each: who publishes, owns (and funds) it, and,
+    for a government or state-owned or state-funded source, which state (``state``, read from
+    its owner, else its publisher, else its original publisher; "another state" when it names
+    none of the states listed here; "" when the source is not state-affiliated).
+
+    >>> p = source_profiles(vientiane.load()).set_index("id")
+    >>> p.loc["rd2016", "state"], p.loc["rferl_2005", "state"]
+    ('Russia', 'United States')
+    """
+    sources = facts.sources
+    state = pd.Series("", index=sources.index)
+    # the owner decides first, then the publisher, then the original publisher
+    for column in ("original_publisher", "publisher", "owner"):
+        text = sources[column].fillna("")
+        for name, pattern in reversed(list(_GOVERNMENTS.items())):  # the first listed wins
+            state[text.str.contains(pattern, case=False, regex=True)] = name
+    affiliated = sources["affiliation"].isin(STATE_AFFILIATIONS)
+    state[affiliated & (state == "")] = "another state"
+    state[~affiliated] = ""
+    columns = ["id", "publisher", "affiliation", "owner", "original_publisher"]
+    return sources[columns].assign(state=state.to_numpy()).reset_index(drop=True)
+
+
+def corroboration(facts) -> pd.DataFrame:
+    """For each claim, the sources it was checked in (a row of another table counts as that
+    row's source), with their affiliations and states: corroboration from outlets of one owner
+    or one government counts for less than independent corroboration.
+
+    >>> c = corroboration(vientiane.load()).set_index("claim")
+    >>> c.loc["c01_push_umbrella", "sources"][:1]
+    ['mid_presser_20160726']
+    """
+    profiles = source_profiles(facts).set_index("id")
+    rows = []
+    for claim in facts.claims.itertuples():
+        ids = []
+        for ref in ("" if pd.isna(claim.checked_in) else claim.checked_in).split("|"):
+            if ":" not in ref:
+                continue
+            table, key = ref.split(":", 1)
+            if table == "sources":
+                found = key
+            else:
+                frame = getattr(facts, table, None)
+                found = None
+                if frame is not None and "source" in frame and key in set(frame["id"]):
+                    found = frame.set_index("id").loc[key, "source"]
+            if isinstance(found, str) and found not in ids:
+                ids.append(found)
+        others = [i for i in ids if i != facts.article_id]
+        states = sorted({profiles.loc[i, "state"] for i in others if i in profiles.index})
+        rows.append(
+            {
+                "claim": claim.id,
+                "verdict": claim.verdict,
+                "sources": others,
+                "affiliations": sorted({profiles.loc[i, "affiliation"] for i in others if i in profiles.index}),
+                "states": states,
+            }
+        )
+    return pd.DataFrame(rows)

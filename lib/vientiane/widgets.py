@@ -314,28 +314,51 @@ def quote_explorer(facts) -> Explorer:
 # ------------------------------------------------------------ 04: security architecture
 
 
-def left_out_view(facts, organization: str, year: int) -> pd.DataFrame:
-    """The Asia-Pacific states ``organization`` leaves out on 26 July ``year``, with names.
+def left_out_view(facts, organization: str, year: int, definition: str = "+ APEC") -> pd.DataFrame:
+    """The states (and economies) of the region that ``organization`` leaves out on 26 July ``year``,
+    with names; ``definition`` is one of ``queries.REGIONS``.
 
     >>> left_out_view(vientiane.load(), "EAS", 2016)["id"].tolist()[:3]
     ['BGD', 'CAN', 'CHL']
+    >>> left_out_view(vientiane.load(), "ARF", 2016, "security forums")["id"].tolist()
+    []
     """
-    ids = queries.left_out(facts, organization, on=f"{year}-07-26")
+    ids = queries.left_out(facts, organization, on=f"{year}-07-26", definition=definition)
     countries = facts.countries.set_index("id")
-    return pd.DataFrame({"id": ids, "name": [countries.loc[i, "short_name"] for i in ids]})
+    return pd.DataFrame(
+        {
+            "id": ids,
+            "name": [countries.loc[i, "short_name"] for i in ids],
+            "kind": [countries.loc[i, "kind"] for i in ids],
+        }
+    )
+
+
+def _region_words(facts, definition: str, on) -> str:
+    """'the 29 states' or 'the 31 states and economies' of the region by ``definition``."""
+    ids = queries.region(facts, definition, on=on)
+    kinds = facts.countries.set_index("id")["kind"]
+    economies = sum(kinds.get(i) == "economy" for i in ids)
+    return f"the {len(ids)} states" + (" and economies" if economies else "")
 
 
 def coverage_explorer(facts) -> Explorer:
-    """Pick a body and a year: which Asia-Pacific states does it leave out? (lesson 04)"""
+    """Pick what "the region" means, a body and a year: whom does the body leave out? (lesson 04)"""
+    definition = widgets.Dropdown(options=list(queries.REGIONS), value="+ APEC", description="Region")
     body = widgets.Dropdown(options=list(facts.organizations["id"]), value="EAS", description="Body")
     year = _year_box(facts, 2016, queries.ASIA_PACIFIC_FORUMS)
 
     def render():
-        table = left_out_view(facts, body.value, year.value)
-        text = f"{body.value} on 26 July {year.value} leaves out {len(table)} of the Asia-Pacific states"
+        table = left_out_view(facts, body.value, year.value, definition.value)
+        on = f"{year.value}-07-26"
+        text = (
+            f"{body.value} on 26 July {year.value} leaves out {len(table)} of "
+            f"{_region_words(facts, definition.value, on)} of the region "
+            f'("{definition.value}": {queries.REGIONS[definition.value]})'
+        )
         return table, [_html_output(f"<p>{html.escape(text)}</p>" + table_html(table), text)]
 
-    return Explorer("coverage", "Who is left out?", [body, year], render)
+    return Explorer("coverage", "Who is left out?", [definition, body, year], render)
 
 
 # ---------------------------------------------------------------- 05: checking claims
@@ -365,18 +388,90 @@ def claim_view(facts, claim_id: str) -> str:
     return "".join(parts)
 
 
+CHOOSE = "(choose)"
+
+
+def verdict_view(facts, claim_id: str, guess: str = CHOOSE) -> str:
+    """Predict, then reveal: before a verdict is chosen, only the claim and its excerpt;
+    after, the student's verdict beside the collection's and what the sources say (HTML).
+
+    >>> "verdict: <b>" in verdict_view(vientiane.load(), "c15_eas_six_years")
+    False
+    >>> "Your verdict: <b>confirmed</b>" in verdict_view(vientiane.load(), "c15_eas_six_years", "confirmed")
+    True
+    """
+    claim = facts.claims.set_index("id").loc[claim_id]
+    if guess == CHOOSE:
+        return (
+            f"<p><b>¶{claim['paragraph']}</b> · {html.escape(claim['kind'])}</p>"
+            f"<blockquote>{html.escape(claim['excerpt'])}</blockquote><p>{html.escape(claim['claim'])}</p>"
+            "<p>Choose your verdict first: the collection's verdict and the sources appear after.</p>"
+        )
+    same = "the same as" if guess == claim["verdict"] else "not the same as"
+    head = f"<p>Your verdict: <b>{html.escape(guess)}</b>, {same} the collection's.</p>"
+    return head + claim_view(facts, claim_id)
+
+
 def claim_explorer(facts) -> Explorer:
-    """Pick a claim of the article to see how it stands against other sources (lesson 05)."""
+    """Pick a claim, give your verdict, then see the collection's and the sources (lesson 05)."""
     options = [(f"¶{r.paragraph}: {r.claim[:70]}", r.id) for r in facts.claims.itertuples()]
     picker = widgets.Dropdown(
         options=options, value="c15_eas_six_years", description="Claim", layout=widgets.Layout(width="95%")
     )
+    order = ["confirmed", "loose", "disputed", "unconfirmed", "not_checkable"]
+    known = set(facts.claims["verdict"])
+    verdicts = [CHOOSE] + [v for v in order if v in known] + sorted(known - set(order))
+    guess = widgets.Dropdown(options=verdicts, value=CHOOSE, description="Your verdict")
 
     def render():
-        markup = claim_view(facts, picker.value)
-        return picker.value, [_html_output(markup, picker.value)]
+        markup = verdict_view(facts, picker.value, guess.value)
+        return (picker.value, guess.value), [_html_output(markup, picker.value)]
 
-    return Explorer("claims", "Check a claim", [picker], render)
+    return Explorer("claims", "Check a claim", [picker, guess], render)
+
+
+# ------------------------------------------------------------------ 06: ten years on
+
+
+def since_view(facts, organization: str, since: str = DEFAULT_DAY) -> pd.DataFrame:
+    """Membership rows (statuses) of ``organization`` that began after ``since`` (default 26 July
+    2016), up to the data's date, oldest first, with their source.
+
+    >>> "TLS" in since_view(vientiane.load(), "ASEAN")["member"].tolist()
+    True
+    """
+    org = queries.resolve(facts, "organizations", organization)
+    day = queries.as_date(since)
+    rows = facts.memberships[facts.memberships["organization"] == org]
+    changed = (rows["start"] > day) & (rows["start"] <= facts.as_of)
+    rows = rows[changed].sort_values(["start", "member"])
+    names = facts.countries.set_index("id")["short_name"]
+    return pd.DataFrame(
+        {
+            "member": rows["member"].tolist(),
+            "name": [names.get(m, m) for m in rows["member"]],
+            "status": rows["status"].tolist(),
+            "start": [queries.format_date(d, p) for d, p in zip(rows["start"], rows["start_precision"], strict=True)],
+            "end": [
+                "" if pd.isna(d) else queries.format_date(d, p)
+                for d, p in zip(rows["end"], rows["end_precision"], strict=True)
+            ],
+            "certainty": rows["certainty"].tolist(),
+            "source": rows["source"].tolist(),
+        }
+    )
+
+
+def since_explorer(facts, organization: str = "CICA") -> Explorer:
+    """Pick a body: what changed in its membership between July 2016 and the data's date? (lesson 06)"""
+    body = widgets.Dropdown(options=list(facts.organizations["id"]), value=organization, description="Body")
+
+    def render():
+        table = since_view(facts, body.value)
+        text = f"{body.value}: {len(table)} statuses begin between 27 July 2016 and {queries.format_date(facts.as_of)}"
+        return table, [_html_output(f"<p>{html.escape(text)}</p>" + table_html(table), text)]
+
+    return Explorer("since", "What changed since 2016?", [body], render)
 
 
 # ------------------------------------------------------------------ 02 and 04: maps

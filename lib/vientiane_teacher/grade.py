@@ -92,6 +92,7 @@ RIGHT, WRONG, NOT_ATTEMPTED = "right", "wrong", "not attempted"
 OK = "ok"
 MAX_BYTES = 200 * 1024 * 1024  # a notebook with many figures is tens of MB; a zip bomb is far more
 WRITTEN_TAG = "written"
+UNANSWERED = {"", "*Your answer:*", "*Your answer:* …", "*Your answer:* ..."}  # the lessons' placeholders
 # vientiane.check("02.1", ...) or check('02.1', ...): the lesson a notebook without metadata is for.
 CHECK_CALL = re.compile(r"""\bcheck\(\s*["'](\d\d)\.\d+["']""")
 COPY_NUMBER = re.compile(r"(?:-\d+| ?\(\d+\))$")  # LMS resubmissions ("-1"), browser downloads (" (1)")
@@ -366,8 +367,9 @@ def lesson_of(nb, known: Iterable[str]) -> str:
     return named.most_common(1)[0][0] if named else ""
 
 
-def written_answers(nb) -> list[tuple[str, str]]:
-    """The free-text answers: (task, text) of each cell tagged ``written``.
+def written_answers(nb, placeholders: frozenset = frozenset()) -> list[tuple[str, str]]:
+    """The free-text answers: (task, text) of each cell tagged ``written`` that the student
+    wrote in: a cell still as the lesson gives it (``placeholders``) is left out.
 
     The task is the cell's id, else ``cell N`` (N counts every cell from 1).
 
@@ -380,8 +382,19 @@ def written_answers(nb) -> list[tuple[str, str]]:
     return [
         (cell.get("id") or f"cell {i}", cell.source)
         for i, cell in enumerate(nb.cells, start=1)
-        if WRITTEN_TAG in cell.metadata.get("tags", [])
+        if WRITTEN_TAG in cell.metadata.get("tags", []) and cell.source.strip() not in UNANSWERED | placeholders
     ]
+
+
+def _placeholders(lesson: str) -> frozenset:
+    """The texts of the lesson's own ``written`` cells, as a student finds them."""
+    import nbformat
+
+    found = [p for p in lessons(ROOT) if p.name.startswith(f"{lesson}_")] if ROOT else []
+    if not found:
+        return frozenset()
+    nb = nbformat.read(found[0], as_version=4)
+    return frozenset(c.source.strip() for c in nb.cells if WRITTEN_TAG in c.metadata.get("tags", []))
 
 
 def exercise_results(nb, lesson: str) -> dict[str, str]:
@@ -446,7 +459,7 @@ def _prepare(submission: Submission, known: Iterable[str]) -> None:
         submission.status = "not a lesson of this collection"  # and another course's code is not run
     else:
         submission.nb = nb
-        submission.written = written_answers(nb)
+        submission.written = written_answers(nb, _placeholders(submission.lesson))
     if submission.lesson:
         submission.results = dict.fromkeys(exercises_of(submission.lesson), NOT_ATTEMPTED)
 
@@ -701,7 +714,8 @@ def feedback_page(submission: Submission, title: str) -> str:
     the hint (wrong) or "not attempted". Only hints from ``checks.EXERCISES``: never an answer.
 
     >>> s = Submission("a.ipynb", "alice", status="ok", lesson="02", results={"02.1": "wrong"})
-    >>> "Hint: vientiane.queries.overlap" in feedback_page(s, "02 · Membership structures")
+    >>> from vientiane import checks
+    >>> f"Hint: {checks.EXERCISES['02.1'][1][:20]}" in feedback_page(s, "02 · Membership structures")
     True
     """
     e = html.escape

@@ -6,7 +6,8 @@ The nbgitpuller and Binder links that the README gives teachers point at that br
 tree holds what a student needs and nothing meant for the teacher:
 
 * ``notebooks/``: the lessons from ``build/student/`` (no ``solution`` or ``teacher`` cells, no
-  outputs; the self-checks work);
+  outputs; the self-checks work), and the glossary and reading list (``.md``) beside them, never
+  the teacher guide;
 * ``lib/vientiane/`` (the students' library, without the teacher's tools), ``data/``, ``seeds/``;
 * ``pyproject.toml`` (installing ``vientiane`` only), ``setup.py``, ``MANIFEST.in``,
   ``environment.yml``, ``postBuild``, and a short README for students.
@@ -34,13 +35,15 @@ from .lessons import ROOT, files_below
 BRANCH = "student"
 COPIED = ("data", "seeds", "lib/vientiane", "environment.yml", "postBuild", "setup.py", "MANIFEST.in")
 EXECUTABLE = {"postBuild"}
+DOCUMENTS = ("glossary.md", "reading_list.md")  # from build/student/; the teacher guide is never one
 
 README = """# Lavrov in Vientiane, July 2016: the lessons
 
 Jupyter lessons on Russia's Foreign Minister Sergei Lavrov at the ASEAN meetings in Vientiane,
 Laos, on 25-26 July 2016. Start with `notebooks/00_start_here.ipynb` and run the cells in order
 (Shift-Enter). Each exercise ends with a self-check: replace the `...` with your answer and run
-the cell again.
+the cell again. The terms the lessons use are in `notebooks/glossary.md`, further reading in
+`notebooks/reading_list.md`.
 
 If a lesson says that the `vientiane` library is missing, install this folder once, in the
 Python that your Jupyter uses, and restart the kernel:
@@ -66,6 +69,8 @@ def student_tree(root: Path) -> dict[str, bytes]:
     if not lessons:
         raise FileNotFoundError(f"no student edition in {root / 'build' / 'student'}: run `make figures` first")
     files = {f"notebooks/{p.name}": p.read_bytes() for p in lessons}
+    documents = [root / "build" / "student" / name for name in DOCUMENTS]
+    files |= {f"notebooks/{p.name}": p.read_bytes() for p in documents if p.is_file()}
     for name in COPIED:
         path = root / name
         found = files_below(path) if path.is_dir() else [path]

@@ -1,0 +1,167 @@
+"""The teacher guide (notebooks/teacher_guide.md): its session plans add up, it covers every
+exercise of the lessons, and it reaches the teacher's HTML only, never the students.
+
+The editions are made in a temporary folder from a tiny lesson and the real documents
+(``editions.documents()``), as tests/test_build.py does: the real build/ is never read.
+"""
+
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from vientiane_teacher import editions, publish
+from vientiane_teacher.lessons import lessons
+
+ROOT = Path(__file__).resolve().parents[1]
+GUIDE = ROOT / "notebooks" / "teacher_guide.md"
+CHECK = re.compile(r"""vientiane\.check\(\s*["'](\d\d\.\d+)["']""")
+
+
+def guide() -> str:
+    return GUIDE.read_text(encoding="utf-8")
+
+
+def sections(text: str, level: str = "## ") -> dict[str, str]:
+    """The guide's sections at ``level``, by heading."""
+    parts = re.split(rf"(?m)^{re.escape(level)}(.+)$", text)
+    return {parts[i].strip(): parts[i + 1] for i in range(1, len(parts), 2)}
+
+
+def table_minutes(section: str) -> list[int]:
+    """The first column ("min") of the section's first Markdown table, as numbers."""
+    rows = [line for line in section.splitlines() if line.startswith("|")]
+    assert rows, "no table in the section"
+    header = [cell.strip().lower() for cell in rows[0].strip("|").split("|")]
+    assert header[0] in ("min", "minutes"), f"the table's first column must be the minutes, not {header[0]!r}"
+    body = [row for row in rows[2:] if not re.match(r"^\|\s*-", row)]
+    return [int(row.strip("|").split("|")[0].strip()) for row in body]
+
+
+@pytest.mark.parametrize("length", [90, 45])
+def test_each_session_plan_adds_up_to_its_length(length):
+    plans = {h: s for h, s in sections(guide()).items() if re.search(rf"\b{length}-minute\b", h)}
+    assert len(plans) == 1, f"one section headed '… {length}-minute …' with the plan's table: {sorted(plans)}"
+    minutes = table_minutes(next(iter(plans.values())))
+    assert all(m > 0 for m in minutes)
+    assert sum(minutes) == length, f"the blocks add up to {sum(minutes)} minutes, not {length}"
+
+
+def test_the_guide_says_which_lessons_are_homework():
+    text = guide()
+    assert re.search(r"(?i)homework", text)
+    for path in lessons(ROOT):
+        assert re.search(rf"\b{path.name[:2]}\b", text), f"the guide never names lesson {path.name[:2]}"
+
+
+def lesson_exercises() -> list[str]:
+    found = []
+    for path in lessons(ROOT):
+        nb = nbformat.read(path, as_version=4)
+        found += [m for cell in nb.cells if cell.cell_type == "code" for m in CHECK.findall(cell.source)]
+    return sorted(set(found))
+
+
+def test_every_exercise_of_the_lessons_has_an_entry():
+    entries = set(re.findall(r"(?m)^#{3,4} Exercise (\d\d\.\d+)\b", guide()))
+    missing = [e for e in lesson_exercises() if e not in entries]
+    assert not missing, f"no '### Exercise NN.K' entry in the teacher guide for {missing}"
+
+
+def test_every_lesson_with_discussion_or_written_tasks_has_model_answers():
+    """Each lesson's "### Discuss" prompts and `written` tasks have a section of model answers
+    and a rubric ("### Discuss NN", "### Written NN")."""
+    text = guide()
+    missing = []
+    for path in lessons(ROOT):
+        number, nb = path.name[:2], nbformat.read(path, as_version=4)
+        if any(c.cell_type == "markdown" and c.source.startswith("### Discuss") for c in nb.cells):
+            missing += [] if re.search(rf"(?m)^### Discuss {number}\b", text) else [f"Discuss {number}"]
+        if any("written" in c.metadata.get("tags", []) for c in nb.cells):
+            missing += [] if re.search(rf"(?m)^### Written {number}\b", text) else [f"Written {number}"]
+    assert not missing, f"the guide has no model answers and rubric for {missing}"
+
+
+def test_the_tools_in_the_session():
+    text = guide()
+    for command in ("make present LESSON=", "make grade SUBMISSIONS=", "written.csv", "grades.csv"):
+        assert command in text, command
+
+
+# ------------------------------------------------------------------------------ the editions
+
+LESSON = new_notebook(
+    cells=[
+        new_markdown_cell("# 00 · A tiny lesson"),
+        new_code_cell("1 + 1"),
+        new_code_cell("# Solution\n2", metadata={"tags": ["solution"]}),
+    ],
+    metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}},
+)
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory) -> Path:
+    """A project folder with the students' files and the three editions of a tiny lesson."""
+    root = tmp_path_factory.mktemp("editions")
+    for name in ("data", "seeds"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copytree(
+        ROOT / "lib" / "vientiane", root / "lib" / "vientiane", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    for name in ("environment.yml", "postBuild", "setup.py", "MANIFEST.in", "pyproject.toml"):
+        shutil.copy2(ROOT / name, root / name)
+    editions.editions({"00_tiny": nbformat.writes(LESSON)}, root / "build", docs=editions.documents(ROOT))
+    return root
+
+
+def marker() -> str:
+    """The guide's title line: text found in the guide and nowhere else."""
+    return next(line for line in guide().splitlines() if line.startswith("# "))[2:].strip()
+
+
+def test_the_documents_exist():
+    assert set(editions.documents(ROOT)) == {*editions.STUDENT_DOCUMENTS, *editions.TEACHER_DOCUMENTS}
+
+
+def test_the_guide_is_in_the_teachers_html_and_linked(made):
+    pages = made / "build" / "html-teacher"
+    assert marker() in (pages / "teacher_guide.html").read_text(encoding="utf-8")
+    index = (pages / "index.html").read_text(encoding="utf-8")
+    for name in ("teacher_guide", "glossary", "reading_list"):
+        assert f'href="{name}.html"' in index and (pages / f"{name}.html").is_file()
+
+
+def test_the_guide_is_in_no_students_edition(made):
+    for edition in ("html", "student"):
+        for path in (made / "build" / edition).rglob("*"):
+            assert "teacher_guide" not in path.name, path
+            if path.is_file():
+                assert marker() not in path.read_text(encoding="utf-8", errors="replace"), path
+    assert "teacher_guide" not in (made / "build" / "html" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_students_get_the_glossary_and_reading_list(made):
+    pages = made / "build" / "html"
+    index = (pages / "index.html").read_text(encoding="utf-8")
+    for name in ("glossary", "reading_list"):
+        assert f'href="{name}.html"' in index and (pages / f"{name}.html").is_file()
+        assert (made / "build" / "student" / f"{name}.md").is_file()
+    assert 'href="glossary.html">Glossary</a>' in (pages / "00_tiny.html").read_text(encoding="utf-8")
+
+
+def test_the_document_pages_are_the_same_build_after_build(made, tmp_path):
+    editions.editions({"00_tiny": nbformat.writes(LESSON)}, tmp_path, docs=editions.documents(ROOT))
+    for edition, name in [("html", "glossary.html"), ("html-teacher", "teacher_guide.html"), ("html", "index.html")]:
+        assert (tmp_path / edition / name).read_bytes() == (made / "build" / edition / name).read_bytes(), name
+
+
+def test_the_student_branch_has_no_guide(made):
+    tree = publish.student_tree(made)
+    assert {"notebooks/00_tiny.ipynb", "notebooks/glossary.md", "notebooks/reading_list.md"} <= set(tree)
+    assert not [path for path in tree if "teacher_guide" in path]
+    title = marker().encode()
+    assert not [path for path, data in tree.items() if title in data]
