@@ -667,7 +667,7 @@ def figures_comparison_figure(facts, quantity_contains="trade"):
 
 def _date_axis(ax) -> None:
     # Concise dates: "2016 / Jun / Jul" rather than overlapping "2016-06-01" labels.
-    locator = matplotlib.dates.AutoDateLocator(maxticks=8)
+    locator = matplotlib.dates.AutoDateLocator(minticks=3, maxticks=10)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(matplotlib.dates.ConciseDateFormatter(locator))
 
