@@ -8,12 +8,12 @@ tree with the one the run started from.
 
 import base64
 import json
-import os
 import re
 from pathlib import Path
 
 import pytest
 
+from tests.ci import under_ci
 from tests.working_tree import changes, fingerprint
 from vientiane_teacher import editions, lessons
 
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.after_notebooks
 def written(request) -> Path:
     """The folder the lessons saved their figures to in this run."""
     if not request.config.vientiane_ran_notebooks:
-        if os.environ.get("CI", "").lower() in ("1", "true"):
+        if under_ci():
             pytest.fail("the lessons did not run in this session (make test runs them under nbval)")
         pytest.skip("the lessons did not run in this session: run `make test`")
     return Path(request.config.vientiane_figures)

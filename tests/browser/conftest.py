@@ -15,6 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tests.ci import unavailable
 from vientiane_teacher import lessons, present
 
 from .jupyter_browser import CHROMIUM_FLAGS, ROOT, VIEWPORT, isolated_env, lab_server
@@ -41,9 +42,11 @@ def pytest_generate_tests(metafunc):
 
 
 def _unavailable(reason: str):
-    if os.environ.get("CI", "").lower() in ("1", "true"):
-        pytest.fail(f"{reason} (CI=true: browser tests must run)", pytrace=False)
-    pytest.skip(f"{reason}: browser tests skipped (as root, `make browser` installs Debian's chromium)")
+    unavailable(
+        reason,
+        "CI=true: browser tests must run",
+        "browser tests skipped (as root, `make browser` installs Debian's chromium)",
+    )
 
 
 @pytest.fixture(scope="session")

@@ -19,15 +19,18 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tests.ci import unavailable
 from vientiane_teacher import editions, publish
 
 from .classroom import NAME, PROXY, ROOT, Hub, Processes, git, git_daemon, start_hub
 
 
 def _unavailable(reason: str):
-    if os.environ.get("CI", "").lower() in ("1", "true"):
-        pytest.fail(f"{reason} (CI=true: the classroom rehearsal must run)", pytrace=False)
-    pytest.skip(f"{reason}: classroom rehearsal skipped (`make test` installs configurable-http-proxy with npm)")
+    unavailable(
+        reason,
+        "CI=true: the classroom rehearsal must run",
+        "classroom rehearsal skipped (`make test` installs configurable-http-proxy with npm)",
+    )
 
 
 @pytest.fixture(scope="session")
