@@ -163,3 +163,55 @@ def test_the_students_library_imports_no_teacher_tool_and_leaves_matplotlib_alon
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert result.stdout.split("\n")[:2] == ["[]", "True"]
+
+
+LIBRARY = vientiane.paths.package_file("")
+
+
+def _imports_of_students_library() -> dict[str, set[str]]:
+    """module -> the modules of ``vientiane`` it imports, anywhere in its code (inside functions too)."""
+    import ast
+    from pathlib import Path
+
+    graph = {}
+    for path in sorted(Path(str(LIBRARY)).glob("*.py")):
+        name = path.stem
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                found |= {node.module} if node.module else {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("vientiane."):
+                found.add(node.module.split(".")[1])
+            elif isinstance(node, ast.ImportFrom) and node.module == "vientiane":
+                found |= {alias.name for alias in node.names}
+        graph[name] = {m for m in found if (Path(str(LIBRARY)) / f"{m}.py").is_file()} - {name}
+    return graph
+
+
+def test_the_students_library_has_no_import_cycle():
+    graph = _imports_of_students_library()
+    assert {"facts", "queries", "dates", "answers", "checks"} <= set(graph)
+    assert graph["dates"] == set(), "dates is a leaf"
+
+    def visit(module, path):
+        for imported in sorted(graph.get(module, ())):
+            assert imported not in path, f"import cycle: {' -> '.join([*path, imported])}"
+            visit(imported, [*path, imported])
+
+    for module in graph:
+        visit(module, [module])
+
+
+def test_the_students_library_never_writes_into_itself():
+    """Only figures.save writes, and into the figures folder: no module opens a file of the package
+    for writing, and the authoring command lives in the teacher's tools."""
+    import re
+    from pathlib import Path
+
+    for path in sorted(Path(str(LIBRARY)).glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        if path.name != "paths.py":  # the one module that resolves locations
+            assert "__file__" not in source, f"{path.name}: package data goes through importlib.resources"
+        if path.name != "figures.py":
+            assert not re.search(r"write_text|write_bytes|open\([^)]*['\"][wa]", source), path.name
+    assert "argparse" not in (Path(str(LIBRARY)) / "checks.py").read_text(encoding="utf-8")

@@ -18,7 +18,6 @@ in every query, slider and count is that date, never the computer's clock.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import hashlib
 import io
 import json
@@ -30,7 +29,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
+from . import paths, queries
+from .dates import ISO_DATE, is_iso_date
 
 # The tables every package must have; a package may describe more (partnership_levels, …).
 TABLES = (
@@ -56,7 +56,6 @@ DATE_RANGES = (("start", "end"), ("role_start", "role_end"))
 PRECISIONS = ("day", "month", "year")
 # Columns whose values must be unique within their table, case-folded (ids, names, aliases).
 NAME_COLUMNS = ("id", "name", "short_name", "aliases")
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 _MEMO: dict[str, Facts] = {}
 
@@ -158,8 +157,6 @@ class Facts:
         >>> len(load().members("EAS", on="2016-07-26"))
         18
         """
-        from . import queries
-
         return queries.members(self, organization, on=on, statuses=statuses, alternatives=alternatives)
 
     def organizations_of(self, country, on=None, statuses=("member",), alternatives=False) -> list[str]:
@@ -168,8 +165,6 @@ class Facts:
         >>> load().organizations_of("rus", on="2016-07-26")
         ['ADMMPLUS', 'APEC', 'ARF', 'CICA', 'EAEU', 'EAS', 'SCO']
         """
-        from . import queries
-
         return queries.organizations_of(self, country, on=on, statuses=statuses, alternatives=alternatives)
 
     def excerpts(self) -> pd.DataFrame:
@@ -265,7 +260,7 @@ def _read_files(package_path: Path):
         return None, [Fault(name, None, "resources", "the descriptor lists no resources")]
     faults, texts = [], {}
     as_of = descriptor.get("as_of")
-    if not (isinstance(as_of, str) and ISO_DATE.fullmatch(as_of) and _is_date(as_of)):
+    if not (isinstance(as_of, str) and is_iso_date(as_of)):
         faults.append(Fault(name, None, "as_of", f"the date the data is valid for must be YYYY-MM-DD, not {as_of!r}"))
     for index, resource in enumerate(resources):
         rname = resource.get("name") if isinstance(resource, dict) else None
@@ -502,14 +497,6 @@ def _reference_faults(file: str, claims: pd.DataFrame, tables: dict[str, pd.Data
             elif row_id not in ids[table]:
                 faults.append(Fault(file, index + 2, "checked_in", f"{reference!r}: no row {row_id!r} in {table}"))
     return faults
-
-
-def _is_date(text: str) -> bool:
-    try:
-        dt.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _excerpt_faults(file: str, frame: pd.DataFrame, sources: pd.DataFrame, facts: Facts) -> list[Fault]:
