@@ -215,3 +215,21 @@ def test_the_students_library_never_writes_into_itself():
         if path.name != "figures.py":
             assert not re.search(r"write_text|write_bytes|open\([^)]*['\"][wa]", source), path.name
     assert "argparse" not in (Path(str(LIBRARY)) / "checks.py").read_text(encoding="utf-8")
+
+
+def test_a_copy_elsewhere_loads_as_itself(tmp_path, monkeypatch):
+    """The memo is keyed by path as well as content: a byte-identical copy is its own package."""
+    import shutil
+
+    monkeypatch.setenv("VIENTIANE_CACHE", str(tmp_path / "cache"))
+    bundled = vientiane.load()
+    for folder in ("data", "seeds"):
+        shutil.copytree(vientiane.paths.collection() / folder, tmp_path / folder)
+    copy = vientiane.load(tmp_path / "data" / "datapackage.json")
+    assert copy.path == tmp_path / "data" / "datapackage.json" and bundled.path == vientiane.paths.data_package()
+
+
+def test_facts_compare_by_identity_and_print_briefly(facts):
+    assert facts == facts and facts != facts.copy() and len({facts, facts}) == 1
+    shown = repr(facts)
+    assert shown.startswith("<Facts ") and "as of 2026-11-28" in shown and len(shown) < 200
