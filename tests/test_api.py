@@ -233,3 +233,42 @@ def test_facts_compare_by_identity_and_print_briefly(facts):
     assert facts == facts and facts != facts.copy() and len({facts, facts}) == 1
     shown = repr(facts)
     assert shown.startswith("<Facts ") and "as of 2026-11-28" in shown and len(shown) < 200
+
+
+def _public_functions():
+    """(name, function) for every public function and method of the students' library."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    for info in pkgutil.iter_modules(vientiane.__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"vientiane.{info.name}")
+        for name, obj in vars(module).items():
+            if name.startswith("_") or getattr(obj, "__module__", None) != module.__name__:
+                continue
+            if inspect.isfunction(obj):
+                yield f"{info.name}.{name}", obj
+            elif inspect.isclass(obj):
+                for member, value in vars(obj).items():
+                    if not member.startswith("_") and (inspect.isfunction(value) or isinstance(value, property)):
+                        yield f"{info.name}.{name}.{member}", value
+
+
+def test_every_public_function_has_a_docstring_with_an_example():
+    """Students read them with ``?``: a doctest (``>>>``) or, where running it would draw, an
+    ``Example::`` block."""
+    import inspect
+    import re
+
+    functions = dict(_public_functions())
+    assert {"load", "check"} <= {name.rsplit(".", 1)[-1] for name in functions} | {"check"}
+    assert len(functions) > 80
+    lacking = [
+        name
+        for name, function in functions.items()
+        if not re.search(r">>> |^Example[^\n]*::$", inspect.getdoc(function) or "", re.MULTILINE)
+    ]
+    assert not lacking, f"no example in the docstring of: {', '.join(lacking)}"
+    assert ">>> " in (vientiane.check.__doc__ or "")

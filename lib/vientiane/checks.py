@@ -51,7 +51,11 @@ from .answers import attempted, canonical, normalize, readings  # noqa: F401 (pu
 
 
 def digest(exercise: str, answer) -> str:
-    """The stored hash of ``answer`` to ``exercise``."""
+    """The stored hash of ``answer`` to ``exercise`` (of its normalized form: case and order do not matter).
+
+    >>> digest("9.9", ["b", "A"]) == digest("9.9", "a|b"), len(digest("9.9", "x"))
+    (True, 64)
+    """
     return hashlib.sha256(f"vientiane:{exercise}:{normalize(answer)}".encode()).hexdigest()
 
 
@@ -73,7 +77,11 @@ def seal(exercise: str, answer, text: str) -> str:
 
 
 def unseal(exercise: str, answer, sealed: str) -> str:
-    """The text ``seal`` hid, given the same exercise and answer."""
+    """The text ``seal`` hid, given the same exercise and answer (garbled with any other).
+
+    >>> unseal("9.9", "x", seal("9.9", "x", "Right!"))
+    'Right!'
+    """
     return _xor(exercise, answer, base64.b64decode(sealed)).decode("utf-8", errors="replace")
 
 

@@ -153,7 +153,14 @@ class Facts:
         return sorted(set(super().__dir__()) | set(self.tables))
 
     def copy(self) -> Facts:
-        """A copy whose tables can be changed without touching the original."""
+        """A copy whose tables can be changed without touching the original.
+
+        >>> facts = load()
+        >>> mine = facts.copy()
+        >>> mine.tables["quotes"] = mine.quotes.head(1)
+        >>> len(mine.quotes) < len(facts.quotes)
+        True
+        """
         return Facts(self.path, {k: v.copy() for k, v in self.tables.items()}, dict(self.texts), self.as_of)
 
     # The queries live in queries.py; these methods are the short way to call them.
@@ -204,7 +211,11 @@ class Facts:
         return self.sources.loc[self.sources["kind"] == "article", "id"].iloc[0]
 
     def article(self) -> str:
-        """The text of the article under study, exactly as kept in seeds/."""
+        """The text of the article under study, exactly as kept in seeds/.
+
+        >>> "umbrella" in load().article()
+        True
+        """
         return self.texts[self.article_id]
 
     def paragraphs(self) -> pd.DataFrame:

@@ -37,7 +37,11 @@ class FigureNotSavedWarning(UserWarning):
 
 
 def figures_dir() -> Path:
-    """Where figures are written (see ``paths.figures_dir``)."""
+    """Where figures are written (see ``paths.figures_dir``).
+
+    >>> figures_dir().is_absolute()
+    True
+    """
     return paths.figures_dir()
 
 

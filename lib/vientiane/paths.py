@@ -57,7 +57,11 @@ def collection() -> Path:
 
 
 def data_package() -> Path:
-    """The bundled data package's descriptor, ``data/datapackage.json``."""
+    """The bundled data package's descriptor, ``data/datapackage.json``.
+
+    >>> data_package().parent.name, data_package().name
+    ('data', 'datapackage.json')
+    """
     return collection() / "data" / "datapackage.json"
 
 

@@ -282,7 +282,12 @@ def quotes_of(facts, speaker: str | None = None, topic: str | None = None, text:
 
 
 def speaker_name(facts, person_id) -> str:
-    """The display name of a person id, or "(not named)" for an empty speaker."""
+    """The display name of a person id, or "(not named)" for an empty speaker.
+
+    >>> facts = vientiane.load()
+    >>> speaker_name(facts, "lavrov"), speaker_name(facts, "")
+    ('Sergei Lavrov', '(not named)')
+    """
     if pd.isna(person_id) or not person_id:
         return "(not named)"
     return facts.people.set_index("id").loc[person_id, "name"]
