@@ -342,10 +342,13 @@ def _region_words(facts, definition: str, on) -> str:
     return f"the {len(ids)} states" + (" and economies" if economies else "")
 
 
-def coverage_explorer(facts) -> Explorer:
-    """Pick what "the region" means, a body and a year: whom does the body leave out? (lesson 04)"""
+def coverage_explorer(facts, organization: str = "ARF") -> Explorer:
+    """Pick what "the region" means, a body and a year: whom does the body leave out? (lesson 04)
+
+    It opens on ``organization``: the ARF, the forum closest to an "umbrella".
+    """
     definition = widgets.Dropdown(options=list(queries.REGIONS), value="+ APEC", description="Region")
-    body = widgets.Dropdown(options=list(facts.organizations["id"]), value="EAS", description="Body")
+    body = widgets.Dropdown(options=list(facts.organizations["id"]), value=organization, description="Body")
     year = _year_box(facts, 2016, queries.ASIA_PACIFIC_FORUMS)
 
     def render():
