@@ -105,9 +105,13 @@ def output_cells(nb) -> list[str]:
                 parser.feed(data["text/html"])
                 found += parser.cells
             elif "text/plain" in data:  # a Series or a frame printed as text: one cell per column run
-                found += [part.strip() for line in data["text/plain"].splitlines() for part in re.split(r"\s{2,}", line)]
+                found += [
+                    part.strip() for line in data["text/plain"].splitlines() for part in re.split(r"\s{2,}", line)
+                ]
             if output.get("output_type") == "stream":
-                found += [part.strip() for line in output.get("text", "").splitlines() for part in re.split(r"\s{2,}", line)]
+                found += [
+                    part.strip() for line in output.get("text", "").splitlines() for part in re.split(r"\s{2,}", line)
+                ]
     return [html.unescape(c) for c in found]
 
 
@@ -177,7 +181,9 @@ def test_the_written_task_is_above_the_answer_cell(lesson):
     cells = read(lesson).cells
     for i, cell in enumerate(cells):
         if "written" in cell.metadata.get("tags", []):
-            assert cell.source.strip() == "*Your answer:*", f"{lesson.name}: the answer cell holds text: {cell.source[:60]!r}"
+            assert cell.source.strip() == "*Your answer:*", (
+                f"{lesson.name}: the answer cell holds text: {cell.source[:60]!r}"
+            )
             before = cells[i - 1]
             assert before.cell_type == "markdown" and re.match(r"\*\*Written task \d\d\.W\.\*\* \S", before.source), (
                 f"{lesson.name}: no '**Written task NN.W.** ...' cell above the answer cell"
