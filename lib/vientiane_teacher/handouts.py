@@ -286,54 +286,65 @@ def kit_html(facts, text: str, guide: str) -> str:
 # ------------------------------------------------------------------------------ printing
 
 
-def print_pdfs(pages: list[tuple[Path, Path]], out=None) -> None:
+def print_pdfs(pages: list[tuple[Path, Path]], out=None, browser=None) -> None:
     """Print each HTML page to its PDF with Debian's Chromium: A4, tagged (headings, tables
     and figures with their alt text in the structure tree), with an outline; offline (every
     request but the page's own folder is refused).
 
-    Raises RuntimeError when Chromium or playwright is missing.
+    ``browser``: a Playwright browser or context to print with (the tests' own); by default
+    Debian's Chromium is started for the run. Raises RuntimeError when Chromium or playwright
+    is missing.
     """
-    from .audit import CHROMIUM_FLAGS, chromium, local_only, served
+    if browser is not None:
+        _print_with(browser, pages, out or sys.stdout)
+        return
+    from .audit import CHROMIUM_FLAGS, chromium
 
-    browser = chromium()
-    if browser is None:
+    found = chromium()
+    if found is None:
         raise RuntimeError("Debian's chromium is not installed (as root, `make browser` installs it)")
     from playwright.sync_api import sync_playwright
 
-    out = out or sys.stdout
     with sync_playwright() as playwright:
         engine = playwright.chromium.launch(
-            executable_path=browser, headless=True, args=[*CHROMIUM_FLAGS, "--export-tagged-pdf"]
+            executable_path=found, headless=True, args=[*CHROMIUM_FLAGS, "--export-tagged-pdf"]
         )
         try:
-            for source, target in pages:
-                with served(source.parent) as base:
-                    page = engine.new_page(viewport={"width": 1000, "height": 1400})
-                    page.route("**/*", local_only)
-                    page.goto(f"{base}/{source.name}", wait_until="load", timeout=60_000)
-                    if page.query_selector("script[type='application/vnd.jupyter.widget-view+json']"):
-                        with contextlib.suppress(Exception):  # the saved views render from the widget state
-                            page.wait_for_selector(".jupyter-widgets", timeout=10_000)
-                    page.emulate_media(media="print")
-                    page.pdf(
-                        path=str(target),
-                        format="A4",
-                        print_background=True,
-                        prefer_css_page_size=True,
-                        tagged=True,
-                        outline=True,
-                        display_header_footer=True,
-                        header_template="<span></span>",
-                        footer_template=(
-                            '<div style="font:8px sans-serif;width:100%;text-align:center">'
-                            '<span class="title"></span> · page <span class="pageNumber"></span> of '
-                            '<span class="totalPages"></span></div>'
-                        ),
-                    )
-                    page.close()
-                print(f"{target.name:40} printed", file=out, flush=True)
+            _print_with(engine, pages, out or sys.stdout)
         finally:
             engine.close()
+
+
+def _print_with(engine, pages: list[tuple[Path, Path]], out) -> None:
+    from .audit import local_only, served
+
+    for source, target in pages:
+        with served(source.parent) as base:
+            page = engine.new_page()  # a browser or a context: the viewport is set apart
+            page.set_viewport_size({"width": 1000, "height": 1400})
+            page.route("**/*", local_only)
+            page.goto(f"{base}/{source.name}", wait_until="load", timeout=60_000)
+            if page.query_selector("script[type='application/vnd.jupyter.widget-view+json']"):
+                with contextlib.suppress(Exception):  # the saved views render from the widget state
+                    page.wait_for_selector(".jupyter-widgets", timeout=10_000)
+            page.emulate_media(media="print")
+            page.pdf(
+                path=str(target),
+                format="A4",
+                print_background=True,
+                prefer_css_page_size=True,
+                tagged=True,
+                outline=True,
+                display_header_footer=True,
+                header_template="<span></span>",
+                footer_template=(
+                    '<div style="font:8px sans-serif;width:100%;text-align:center">'
+                    '<span class="title"></span> · page <span class="pageNumber"></span> of '
+                    '<span class="totalPages"></span></div>'
+                ),
+            )
+            page.close()
+        print(f"{target.name:40} printed", file=out, flush=True)
 
 
 def handouts(root: Path = ROOT, only: list[str] | None = None, out=None) -> Path:
