@@ -100,7 +100,7 @@ def group_cards(facts, on: str = ON) -> str:
     the widest definition, the task and the actor question.
 
     >>> import vientiane
-    >>> "which actor would choose this definition" in group_cards(vientiane.load())
+    >>> "Which actor would choose this definition, and why?" in group_cards(vientiane.load())
     True
     """
     from vientiane import queries
