@@ -352,8 +352,9 @@ def handouts(root: Path = ROOT, only: list[str] | None = None, out=None) -> Path
 
     ``only``: lesson numbers ("04") to print; the kit is always printed.
 
-    >>> handouts()  # doctest: +SKIP
-    PosixPath('.../build/handouts')
+    Example (it prints PDFs in Chromium, so not run as a doctest)::
+
+        handouts(only=["04"])   # build/handouts/04_security_architecture.pdf and the kit
     """
     import nbformat
 
