@@ -193,3 +193,54 @@ def test_the_student_branch_has_no_guide(made):
     assert not [path for path in tree if "teacher_guide" in path]
     title = marker().encode()
     assert not [path for path, data in tree.items() if title in data]
+
+
+def exercise_entries() -> dict[str, str]:
+    """The guide's "### Exercise NN.K" entries, by exercise."""
+    return {
+        heading.removeprefix("Exercise ").strip(): body
+        for heading, body in sections(guide(), "### ").items()
+        if heading.startswith("Exercise ")
+    }
+
+
+def stated_answer(body: str) -> str:
+    """The answer an entry states in bold, "**Answer: …**", as one line."""
+    found = re.search(r"\*\*Answer: (.+?)\.?\*\*", body, re.S)
+    assert found, "no **Answer: …** in the entry"
+    return " ".join(found.group(1).split())
+
+
+def test_the_guide_states_the_answer_the_self_check_accepts():
+    """A correction of the data that changes an answer must change the guide too (05.3 once said 7
+    while the data and the check said 5)."""
+    from vientiane.checks import feedback
+
+    wrong = {ex: stated_answer(body) for ex, body in exercise_entries().items()}
+    wrong = {ex: answer for ex, answer in wrong.items() if not feedback(ex, answer)[1]}
+    assert not wrong, f"the teacher guide's answers that vientiane.check calls wrong: {wrong}"
+
+
+def test_the_guides_predictable_wrong_answers_are_wrong():
+    """Each bold wrong answer that is a plain value (a number, an id or a word) is not accepted."""
+    from vientiane.checks import feedback
+
+    accepted = []
+    for ex, body in exercise_entries().items():
+        for block in re.findall(r"Predictable wrong answers?: (.*?)(?:\n\n|\Z)", body, re.S):
+            for answer in re.findall(r"\*\*([^*]+?):?\*\*", block):
+                if re.fullmatch(r"[\w.-]+", answer) and feedback(ex, answer)[1]:
+                    accepted.append((ex, answer))
+    assert not accepted, f"wrong answers in the guide that vientiane.check accepts: {accepted}"
+
+
+def test_the_verdict_counts_of_exercise_05_3_are_the_datas():
+    import vientiane
+
+    counts = vientiane.load().claims["verdict"].value_counts()
+    said = re.search(r"Reasoning: the claims table's verdicts: (.+?) \((\d+) in all\)", " ".join(
+        exercise_entries()["05.3"].split()))
+    assert said, "05.3: no 'Reasoning: the claims table's verdicts: … (N in all)'"
+    stated = {verdict.replace(" ", "_"): int(n) for n, verdict in re.findall(r"(\d+) ([a-z ]+?)(?:,|$)", said.group(1))}
+    assert stated == {k: int(v) for k, v in counts.items()}
+    assert int(said.group(2)) == int(counts.sum())
