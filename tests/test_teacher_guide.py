@@ -238,8 +238,9 @@ def test_the_verdict_counts_of_exercise_05_3_are_the_datas():
     import vientiane
 
     counts = vientiane.load().claims["verdict"].value_counts()
-    said = re.search(r"Reasoning: the claims table's verdicts: (.+?) \((\d+) in all\)", " ".join(
-        exercise_entries()["05.3"].split()))
+    said = re.search(
+        r"Reasoning: the claims table's verdicts: (.+?) \((\d+) in all\)", " ".join(exercise_entries()["05.3"].split())
+    )
     assert said, "05.3: no 'Reasoning: the claims table's verdicts: … (N in all)'"
     stated = {verdict.replace(" ", "_"): int(n) for n, verdict in re.findall(r"(\d+) ([a-z ]+?)(?:,|$)", said.group(1))}
     assert stated == {k: int(v) for k, v in counts.items()}
