@@ -87,3 +87,13 @@ def test_outside_a_clone_the_build_says_so(monkeypatch, capsys):
     monkeypatch.setattr(build, "ROOT", None)
     assert build.main([]) == 2
     assert "clone of the collection" in capsys.readouterr().err
+
+
+def test_stream_outputs_are_one_however_the_kernel_cut_them():
+    """Under load a print reaches the notebook in several messages: saved, it is one output;
+    a display between two prints keeps them apart (the order a student sees stays)."""
+    cut = [new_output("stream", text="a"), new_output("stream", text="b\n"), new_output("stream", text="c\n")]
+    shown = new_output("display_data", data={"text/plain": "x"})
+    nb = new_notebook(cells=[new_code_cell(outputs=[*cut, shown, new_output("stream", text="d\n")])])
+    nb, _ = steps.CoalesceStreams()(nb, {})
+    assert [o.get("text", "display") for o in nb.cells[0].outputs] == ["ab\nc\n", "display", "d\n"]

@@ -17,9 +17,9 @@ outputs and widget state. Then:
 Everything is written to ``build/.staging-*`` first and moved into place only when every
 lesson succeeded: a failure or Ctrl-C leaves the previous results whole. A lesson runs again
 only when its inputs changed (see ``lessons.input_hashes``; ``build/inputs.json`` keeps them).
-The README is the manual (its "Building" section); this is the pipeline: per lesson, read,
-``steps.DropRunRecords`` and ``StampInputs``, ``runner.execute``, ``StableWidgetIds``; then
-``editions``.
+The README is the manual ("What `make figures` produces"). This is the pipeline: per lesson,
+read, ``steps.DropRunRecords`` and ``StampInputs``, ``runner.execute``, ``CoalesceStreams`` and
+``StableWidgetIds``; then ``editions``.
 """
 
 from __future__ import annotations
@@ -272,14 +272,14 @@ async def run_lesson(path: Path, env: dict, log: Path, inputs: str) -> str:
     """
     import nbformat
 
-    from .steps import DropRunRecords, StableWidgetIds, StampInputs, apply
+    from .steps import CoalesceStreams, DropRunRecords, StableWidgetIds, StampInputs, apply
 
     nb = nbformat.read(path, as_version=4)
     nb, _ = apply(nb, DropRunRecords(), StampInputs(inputs=inputs, lesson=path.name[:2]))
     run = await execute(nb, path.parent, env=env, log=log)
     if not run.ok:
         raise LessonError(run.failure(path.stem))
-    nb, _ = StableWidgetIds(salt=path.stem)(run.nb, {})
+    nb, _ = apply(run.nb, CoalesceStreams(), StableWidgetIds(salt=path.stem))
     return nbformat.writes(nb) + "\n"
 
 

@@ -19,7 +19,7 @@ import json
 import re
 
 import nbformat
-from nbconvert.preprocessors import ClearOutputPreprocessor, Preprocessor
+from nbconvert.preprocessors import ClearOutputPreprocessor, CoalesceStreamsPreprocessor, Preprocessor
 from traitlets import Bool, List, Unicode
 
 from vientiane import checks
@@ -88,6 +88,19 @@ class StampInputs(Step):
         if self.inputs:
             nb.metadata["vientiane"] = {"inputs": self.inputs, "lesson": self.lesson}
         return nb, resources
+
+
+class CoalesceStreams(CoalesceStreamsPreprocessor):
+    """One stream output where the kernel sent several: how a ``print`` is cut into messages
+    depends on timing (a busy machine flushes more often), the saved notebook must not.
+
+    >>> from nbformat.v4 import new_code_cell, new_notebook, new_output
+    >>> cell = new_code_cell(outputs=[new_output("stream", text="a"), new_output("stream", text="b\\n")])
+    >>> [o.text for o in CoalesceStreams()(new_notebook(cells=[cell]), {})[0].cells[0].outputs]
+    ['ab\\n']
+    """
+
+    enabled = Bool(True)
 
 
 class StableWidgetIds(Step):
