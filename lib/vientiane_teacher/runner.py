@@ -72,6 +72,7 @@ async def execute(
     total_timeout: float | None = None,
     env: dict | None = None,
     log: Path | None = None,
+    kernel_manager=None,
 ) -> Execution:
     """Run notebook ``nb`` (changed in place) in a new ``python3`` kernel in folder ``cwd``.
 
@@ -80,7 +81,10 @@ async def execute(
     whole run, kernel start included (None: no limit); a run over either is stopped and its
     kernel killed. ``env``: the kernel's environment (default: this process's). The kernel's
     own messages go to ``log`` (default: nowhere), never to the terminal. No timestamps are
-    recorded in the cells. Returns an ``Execution``; never raises for the notebook's faults.
+    recorded in the cells. ``kernel_manager``: a jupyter_client ``AsyncKernelManager`` to start
+    the kernel with (say one whose kernel runs in a sandbox and talks over IPC sockets); by
+    default nbclient makes one for ``python3``, this Python. Returns an ``Execution``; never
+    raises for the notebook's faults.
     Cancelling the awaiting task shuts the kernel down. The module's docstring has an example.
     """
     from nbclient import NotebookClient
@@ -95,6 +99,7 @@ async def execute(
         record_timing=False,  # no per-run timestamps in the cells
         shutdown_kernel="immediate",  # the run is done: a graceful shutdown only waits
         resources={"metadata": {"path": str(cwd)}},  # the kernel's working folder
+        **({"km": kernel_manager} if kernel_manager is not None else {}),
     )
     run = Execution(nb, log=log)
     client.on_cell_start = lambda cell, cell_index: setattr(run, "cell", cell_index)
