@@ -5,7 +5,6 @@ lessons (a figure, a widget, an exercise with its solution), so these tests are 
 never touch the real notebooks/ or figures/.
 """
 
-import asyncio
 import html
 import json
 import os
@@ -149,7 +148,8 @@ def test_student_edition_has_no_solutions_and_its_checks_run(built, tmp_path):
     assert not any(cell.get("outputs") for cell in nb.cells) and "widgets" not in nb.metadata
 
     env = {"PYTHONPATH": str(built / "lib"), "VIENTIANE_FIGURES": str(tmp_path)}
-    run = asyncio.run(runner.execute(nb, path.parent, cell_timeout=120, env={**os.environ, **env}))
+    # In a worker thread: the browser tests leave an event loop running in this one.
+    run = runner.run_interruptibly(runner.execute(nb, path.parent, cell_timeout=120, env={**os.environ, **env}))
     assert run.ok, run.failure(path.stem)
     check = [cell for cell in nb.cells if 'vientiane.check("00.1"' in cell.source][0]
     shown = [output["data"] for output in check.outputs if output.get("output_type") == "display_data"]
