@@ -26,6 +26,7 @@ from pathlib import Path
 import nbformat
 
 from vientiane_teacher.editions import student_notebook
+from vientiane_teacher.lessons import SOLUTION, has_role
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSON = ROOT / "notebooks" / "02_membership_structures.ipynb"
@@ -35,7 +36,7 @@ def solved_student_copy():
     """Lesson 02's student edition with every exercise answered by the solution that followed it."""
     nb = nbformat.read(LESSON, as_version=4)
     for before, cell in zip(nb.cells, nb.cells[1:], strict=False):
-        if "solution" in cell.metadata.get("tags", []) and before.cell_type == "code":
+        if has_role(cell, SOLUTION) and before.cell_type == "code":
             before.source = cell.source.replace("# Solution\n", "")
     nb = student_notebook(nb)
     nb.metadata["vientiane"] = {"lesson": "02"}  # what the built editions carry

@@ -1,13 +1,11 @@
 """Shared fixtures: the bundled facts, and a scratch copy of the data package to break."""
 
 import shutil
-from pathlib import Path
 
 import pytest
 
 import vientiane
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.repo import ROOT
 
 
 @pytest.fixture(scope="session")

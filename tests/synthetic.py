@@ -11,7 +11,8 @@ import csv
 import json
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.repo import ROOT
+
 ARTICLE = "Lavrov said “an umbrella” was needed.\n\nA heading\n\nMosiaakov agreed."
 SOURCES = [
     {

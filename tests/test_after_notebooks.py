@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from tests.ci import under_ci
+from tests.repo import ROOT
 from tests.working_tree import changes, fingerprint
 from vientiane_teacher import editions, lessons
 
-ROOT = Path(__file__).resolve().parents[1]
 FIGURES = ROOT / "figures"
 pytestmark = pytest.mark.after_notebooks
 

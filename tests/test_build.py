@@ -14,12 +14,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from tests.repo import ROOT
 from vientiane_teacher import build as builder
+from vientiane_teacher import runner
+from vientiane_teacher.lessons import SOLUTION, Lesson
 
-ROOT = Path(__file__).resolve().parents[1]
 # The builds here skip the accessibility audit (about 40 s each): tests/browser/test_accessibility.py
 # audits the editions of the real lessons.
 os.environ["VIENTIANE_AUDIT"] = "0"
@@ -32,15 +33,15 @@ fig.add_subplot().plot([1, 3, 2])
 vientiane.figures.save(fig, "{number}_line", alt="A line that goes up, then down.", shows="three numbers")"""
 WIDGET = 'import ipywidgets\nipywidgets.IntSlider(value=3, max=9, description="n")'
 EXERCISE = 'answer = ...  # replace ... with your answer\nvientiane.check("00.1", answer)'
-SOLUTION = '# Solution\nanswer = 17\nvientiane.check("00.1", answer)'
+SOLVED = '# Solution\nanswer = 17\nvientiane.check("00.1", answer)'
 
 
-def write_lesson(root: Path, name: str, *sources: str, solution: str = SOLUTION) -> Path:
+def write_lesson(root: Path, name: str, *sources: str, solution: str = SOLVED) -> Path:
     """notebooks/<name>.ipynb: a title, the given code cells, an exercise and its solution."""
     number = name[:2]
     cells = [new_markdown_cell(f"# {number} · Lesson {name}")]
     cells += [new_code_cell(source.format(number=number)) for source in sources]
-    cells += [new_code_cell(EXERCISE), new_code_cell(solution, metadata={"tags": ["solution"]})]
+    cells += [new_code_cell(EXERCISE), new_code_cell(solution, metadata={"tags": [SOLUTION]})]
     nb = new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}})
     path = root / "notebooks" / f"{name}.ipynb"
     nbformat.write(nb, path)
@@ -142,13 +143,14 @@ def test_same_inputs_give_the_same_bytes(project):
 def test_student_edition_has_no_solutions_and_its_checks_run(built, tmp_path):
     path = built / "build" / "student" / "00_first.ipynb"
     nb = nbformat.read(path, as_version=4)
-    assert not [cell for cell in nb.cells if "solution" in cell.metadata.get("tags", [])]
+    assert not Lesson.from_path(path).cells(SOLUTION)
     assert "# Solution" not in path.read_text(encoding="utf-8")
     assert not any(cell.get("outputs") for cell in nb.cells) and "widgets" not in nb.metadata
 
     env = {"PYTHONPATH": str(built / "lib"), "VIENTIANE_FIGURES": str(tmp_path)}
-    client = NotebookClient(nb, kernel_name="python3", timeout=120, resources={"metadata": {"path": str(path.parent)}})
-    client.execute(env={**os.environ, **env})
+    # In a worker thread: the browser tests leave an event loop running in this one.
+    run = runner.run_interruptibly(runner.execute(nb, path.parent, cell_timeout=120, env={**os.environ, **env}))
+    assert run.ok, run.failure(path.stem)
     check = [cell for cell in nb.cells if 'vientiane.check("00.1"' in cell.source][0]
     shown = [output["data"] for output in check.outputs if output.get("output_type") == "display_data"]
     assert "Replace the ..." in shown[0]["text/plain"]
@@ -256,7 +258,7 @@ def test_no_page_of_the_students_html_shows_a_solution_of_the_real_lessons(tmp_p
     editions._html_edition(tmp_path / "html", students, {n: n for n in teacher}, student=True)
     for name, nb in teacher.items():
         page = _text_of(tmp_path / "html" / f"{name}.html")
-        hidden = [c for c in nb.cells if set(c.metadata.get("tags", [])) & set(editions.TEACHER_TAGS)]
+        hidden = [c for c in nb.cells if lessons.roles(c) & set(lessons.TEACHER_ONLY)]
         assert hidden, f"{name} has no solution to hide"
         public = {line for c in nb.cells if c not in hidden for line in _lines(c)}  # e.g. the check call
         for cell in hidden:

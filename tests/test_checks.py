@@ -93,7 +93,7 @@ def test_economies_by_name_and_alias(extra):
 
 RIGHT_IDEA = [
     ("05.1", "5 years", "give just the number"),
-    ("05.3", "seven claims", "give just the number"),
+    ("05.3", "five claims", "give just the number"),
     ("02.1", "RUS CHN", "separate the items with commas"),
     ("02.1", "Russia China", "separate the items with commas"),
     ("01.4", "Canada, China, US", "give ids, not names, e.g. 'USA'"),
@@ -270,8 +270,9 @@ def test_a_wrong_answer_that_is_accepted_is_refused(files):
 
 def test_in_a_notebook_the_result_is_machine_readable_too():
     """In a kernel, check shows its text and a JSON result that the grader collects."""
-    from nbclient import NotebookClient
     from nbformat.v4 import new_code_cell, new_notebook
+
+    from vientiane_teacher import runner
 
     cells = [
         new_code_cell('import vientiane\nvientiane.check("02.1", ["RUS", "CHN"])'),
@@ -281,7 +282,7 @@ def test_in_a_notebook_the_result_is_machine_readable_too():
         new_code_cell('vientiane.check("02.1", "RUS CHN")'),
     ]
     nb = new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}})
-    NotebookClient(nb, timeout=60).execute()
+    assert runner.run_interruptibly(runner.execute(nb, ".", cell_timeout=60)).ok  # its own thread and loop
     results = [c.outputs[0]["data"][checks.RESULT_MIME] for c in nb.cells]
     assert results == [
         {"exercise": "02.1", "attempted": True, "right": True},

@@ -1,14 +1,13 @@
 """The facts themselves: every excerpt is in the article, every quotation is recorded."""
 
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from tests.repo import ROOT
 from vientiane.facts import fold_space, split_paragraphs
 
-ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = (ROOT / "seeds" / "000_6c3e8eb290f461cb.txt").read_text(encoding="utf-8")
 
 

@@ -2,9 +2,8 @@
 
 import re
 import tomllib
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.repo import ROOT
 
 
 def _normalize(spec: str) -> tuple[str, str]:

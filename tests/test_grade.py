@@ -20,10 +20,12 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output, new_raw_cell
 
+from tests.repo import ROOT
 from vientiane import checks
 from vientiane_teacher import grade
+from vientiane_teacher.handed_in import exercises_of
+from vientiane_teacher.lessons import PRESENT, SOLUTION, WRITTEN, has_role
 
-ROOT = Path(__file__).resolve().parents[1]
 LESSON = ROOT / "notebooks" / "02_membership_structures.ipynb"
 TIMEOUT = 25  # seconds per notebook: the looping one takes this long; the whole lesson 02 takes about 9
 EXERCISES_02 = ["02.1", "02.2", "02.3", "02.4"]
@@ -41,7 +43,7 @@ def lesson02(solved: bool = False):
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-        if "solution" in cell.metadata.get("tags", []):
+        if has_role(cell, SOLUTION):
             if solved:
                 cells[-1].source = cell.source.replace("# Solution\n", "")
             continue
@@ -53,7 +55,7 @@ def lesson02(solved: bool = False):
 def trimmed(nb):
     """The lesson without its explorers (cells tagged ``present``, which define nothing later
     cells use): quicker to run, and the exercises stay where the lesson puts them."""
-    nb.cells = [c for c in nb.cells if "present" not in c.metadata.get("tags", [])]
+    nb.cells = [c for c in nb.cells if not has_role(c, PRESENT)]
     return nb
 
 
@@ -76,7 +78,7 @@ def make_submissions(folder: Path, marker: Path) -> None:
     """The LMS-like folder: one folder per student for some, flat files for others, a zip."""
     # alice: the whole lesson, solved, plus a free-text answer; a stale checkpoint copy is no submission
     alice = lesson02(solved=True)
-    why = new_markdown_cell("The EAS <b>grew</b> in 2011.", metadata={"tags": ["written"]})
+    why = new_markdown_cell("The EAS <b>grew</b> in 2011.", metadata={"tags": [WRITTEN]})
     why.id = "02-why"
     alice.cells.insert(-1, why)
     (folder / "alice" / "Lesson 2").mkdir(parents=True)
@@ -94,7 +96,7 @@ def make_submissions(folder: Path, marker: Path) -> None:
     bob.cells.insert(exercise_cell(bob, "02.3"), new_code_cell('vientiane.check("02.3", 12)'))
     forged = {"text/plain": "✔ Right", checks.RESULT_MIME: {"exercise": "02.4", "attempted": True, "right": True}}
     bob.cells.append(new_code_cell("", outputs=[new_output("display_data", data=forged)]))
-    bob.cells.append(new_raw_cell('=HYPERLINK("http://example.org")', metadata={"tags": ["written"]}))
+    bob.cells.append(new_raw_cell('=HYPERLINK("http://example.org")', metadata={"tags": [WRITTEN]}))
     (folder / "bob_02_membership_structures-1.ipynb").write_bytes(notebook_bytes(bob))
 
     # carol: a cell that raises, in the middle; the exercise after it still counts
@@ -199,7 +201,7 @@ def test_columns_follow_nbgrader_and_list_every_exercise_of_the_lessons_handed_i
         "student_id",
         "assignment",
         "file",
-        *grade.exercises_of("00"),
+        *exercises_of("00"),
         *EXERCISES_02,
         "raw_score",
         "score",
@@ -260,7 +262,7 @@ def test_an_endless_loop_times_out_and_keeps_what_ran_before(graded):
 def test_a_bad_submission_is_reported_in_its_row(graded, file, student, lesson, status):
     r = row(graded, file)
     assert (r["student_id"], r["assignment"], r["status"]) == (student, lesson, status)
-    scored = ("0", "0", str(len(grade.exercises_of(lesson)))) if lesson else ("", "", "")
+    scored = ("0", "0", str(len(exercises_of(lesson)))) if lesson else ("", "", "")
     assert (r["raw_score"], r["score"], r["max_score"]) == scored
 
 
@@ -311,7 +313,7 @@ def test_feedback_pages_say_right_wrong_and_not_attempted_with_hints(graded):
 
 def test_feedback_never_gives_an_answer(graded):
     teacher = json.loads(LESSON.read_text(encoding="utf-8"))
-    solutions = ["".join(c["source"]) for c in teacher["cells"] if "solution" in c["metadata"].get("tags", [])]
+    solutions = ["".join(c["source"]) for c in teacher["cells"] if has_role(c, SOLUTION)]
     explanations = [
         "".join(o["data"]["text/plain"])[len("✔ Right: ") :]
         for c in teacher["cells"]

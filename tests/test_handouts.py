@@ -4,17 +4,16 @@ the data or the guide's plan (or is one this test knows), and the lesson pages i
 class edition with code wrapped and alt text kept. tests/browser/test_handouts.py prints a PDF."""
 
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 import vientiane
+from tests.repo import ROOT
 from vientiane import queries
 from vientiane_teacher import editions, handouts, publish
 
-ROOT = Path(__file__).resolve().parents[1]
 KIT = ROOT / "notebooks" / "seminar_kit.md"
 GUIDE = ROOT / "notebooks" / "teacher_guide.md"
 

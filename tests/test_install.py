@@ -19,15 +19,27 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tests.repo import ROOT
 from vientiane_teacher import editions, publish
 
-ROOT = Path(__file__).resolve().parents[1]
 SOLUTION_MARK = "# Solution"
+
+
+def outside_env(**changes) -> dict[str, str]:
+    """This environment without what would let the clone's library in (PYTHONPATH: ``make``
+    or a teacher's shell may set it to lib/), so an installed copy is what gets imported."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIENTIANE_FIGURES")}
+    return env | changes
 
 
 def run(*command, cwd=None, timeout=300, env=None) -> str:
     result = subprocess.run(
-        [str(c) for c in command], cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env
+        [str(c) for c in command],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=outside_env() if env is None else env,
     )
     assert result.returncode == 0, f"{' '.join(map(str, command))} failed:\n{result.stdout}\n{result.stderr}"
     return result.stdout
@@ -49,6 +61,7 @@ def fresh_venv(folder: Path, wheel: Path) -> Path:
     return python
 
 
+# Run in the student's venv, which has no teacher's tools (so not vientiane_teacher.runner).
 RUN_LESSON = """
 import json, sys
 import nbformat
@@ -121,8 +134,7 @@ def test_the_student_branch_installs_and_its_lesson_runs(tmp_path):
     wheel = build_wheel(student, tmp_path / "wheelhouse")  # what postBuild's `pip install .` builds
     python = fresh_venv(tmp_path / "venv", wheel)
     lesson = next((student / "notebooks").glob("02_*.ipynb"))
-    env = {k: v for k, v in os.environ.items() if k != "VIENTIANE_FIGURES"}  # as on a student's machine
-    result = json.loads(run(python, "-c", RUN_LESSON, lesson, lesson.parent, cwd=tmp_path, env=env).splitlines()[-1])
+    result = json.loads(run(python, "-c", RUN_LESSON, lesson, lesson.parent, cwd=tmp_path).splitlines()[-1])
     assert result["errors"] == []
     assert any("Replace the ..." in "".join(text) for text in result["texts"])  # the checks run, unanswered
     assert (student / "figures").is_dir()  # figures go to the collection the lesson runs in

@@ -15,9 +15,9 @@ import nbformat
 import pytest
 
 import vientiane
+from tests.repo import ROOT
 from vientiane_teacher.lessons import lessons
 
-ROOT = Path(__file__).resolve().parents[1]
 LESSONS = lessons(ROOT)
 PAGE = 2000  # characters: a text this long still fits on a printed page, so it is never cut
 CUT = ("...", "…")  # pandas' marker ("..."), and ours

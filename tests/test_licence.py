@@ -4,13 +4,12 @@ exist; CITATION.cff is valid Citation File Format 1.2.0 (the schema's required k
 
 import re
 import tomllib
-from pathlib import Path
 
 import yaml
 
+from tests.repo import ROOT
 from vientiane_teacher import publish
 
-ROOT = Path(__file__).resolve().parents[1]
 LICENSE = (ROOT / "LICENSE").read_text(encoding="utf-8")
 PARTS = {  # part: (words the LICENSE must say of it, the files that hold its terms)
     "code": ("MIT License", ["LICENSE"]),

@@ -5,11 +5,10 @@ needs ``--allow-root``). Read from make's dry run: nothing is started."""
 import os
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.repo import ROOT
 
 
 def dry_run(target: str) -> str:

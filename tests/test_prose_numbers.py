@@ -8,14 +8,13 @@ too: a statement that is no longer found fails, so none is silently unchecked.
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
+from tests.repo import ROOT
 from vientiane import queries
 from vientiane_teacher import lessons
 
-ROOT = Path(__file__).resolve().parents[1]
 WORDS = "zero one two three four five six seven eight nine ten eleven twelve".split()
 
 

@@ -1,10 +1,10 @@
 """What the README tells teachers is what the tests rehearse."""
 
 import re
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.repo import ROOT
+
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 

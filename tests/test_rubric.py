@@ -16,21 +16,17 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tests.repo import ROOT
 from vientiane import checks
-from vientiane_teacher.lessons import lessons
+from vientiane_teacher.lessons import PRESENT, SOLUTION, WRITTEN, has_role, lessons
 
-ROOT = Path(__file__).resolve().parents[1]
 LESSONS = lessons(ROOT)
 CHECK = re.compile(r"""vientiane\.check\(\s*["'](\d\d\.\d+)["']""")
 
 
-def cells(path: Path, kind: str | None = None, tag: str | None = None) -> list:
+def cells(path: Path, kind: str | None = None, role: str | None = None) -> list:
     nb = nbformat.read(path, as_version=4)
-    return [
-        c
-        for c in nb.cells
-        if (kind is None or c.cell_type == kind) and (tag is None or tag in c.metadata.get("tags", []))
-    ]
+    return [c for c in nb.cells if (kind is None or c.cell_type == kind) and (role is None or has_role(c, role))]
 
 
 def markdown(path: Path) -> str:
@@ -85,13 +81,8 @@ def test_navigation(lesson):
 
 def test_three_self_checked_exercises(lesson):
     number = lesson.name[:2]
-    asked = {
-        e
-        for c in cells(lesson, "code")
-        if "solution" not in c.metadata.get("tags", [])
-        for e in CHECK.findall(c.source)
-    }
-    solved = {e for c in cells(lesson, "code", tag="solution") for e in CHECK.findall(c.source)}
+    asked = {e for c in cells(lesson, "code") if not has_role(c, SOLUTION) for e in CHECK.findall(c.source)}
+    solved = {e for c in cells(lesson, "code", role=SOLUTION) for e in CHECK.findall(c.source)}
     assert all(e.startswith(f"{number}.") for e in asked), f"exercise ids of lesson {number} start '{number}.'"
     assert len(asked) >= 3, f"{len(asked)} self-checked exercises: {sorted(asked)}"
     assert asked <= set(checks.EXERCISES), f"not in exercises.json: {sorted(asked - set(checks.EXERCISES))}"
@@ -111,14 +102,14 @@ def test_two_discussion_prompts(lesson):
 
 
 def test_a_written_task(lesson):
-    written = cells(lesson, tag="written")
+    written = cells(lesson, role=WRITTEN)
     assert written, "no cell tagged written"
     for cell in written:
         assert cell.cell_type == "markdown" and cell.source.startswith("*Your answer:*"), cell.source[:60]
 
 
 def test_an_explorer(lesson):
-    assert cells(lesson, "code", tag="present"), "no code cell tagged present"
+    assert cells(lesson, "code", role=PRESENT), "no code cell tagged present"
 
 
 def test_a_figure(lesson):

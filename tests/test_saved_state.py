@@ -3,14 +3,13 @@ state, which nbval never reads. Each explorer is rebuilt here from its cell (tag
 ``present``) and its default view must equal the saved one: an edited state fails."""
 
 import json
-from pathlib import Path
 
 import pytest
 
 import vientiane
-from vientiane_teacher import lessons, present
+from tests.repo import ROOT
+from vientiane_teacher import lessons
 
-ROOT = Path(__file__).resolve().parents[1]
 STATE = "application/vnd.jupyter.widget-state+json"
 VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -19,7 +18,7 @@ def explorer_cells():
     found = []
     for path in lessons.lessons(ROOT):
         notebook = json.loads(path.read_text(encoding="utf-8"))
-        cells = [c for c in notebook["cells"] if present.PRESENT_TAG in c.get("metadata", {}).get("tags", [])]
+        cells = [c for c in notebook["cells"] if lessons.has_role(c, lessons.PRESENT)]
         found += [(path, notebook, cell) for cell in cells]
     return found
 

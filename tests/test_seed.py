@@ -4,8 +4,8 @@ import hashlib
 from pathlib import Path
 
 from tests.ci import unavailable
+from tests.repo import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 SEED = "000_6c3e8eb290f461cb.txt"
 SHA256 = "c209c71714c3dba555278b445d76fb80b515fa434cc5de8e2c1b0770b700aead"
 

@@ -13,10 +13,10 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from tests.repo import ROOT
 from vientiane_teacher import editions, publish
-from vientiane_teacher.lessons import lessons
+from vientiane_teacher.lessons import SOLUTION, WRITTEN, Lesson, lessons
 
-ROOT = Path(__file__).resolve().parents[1]
 GUIDE = ROOT / "notebooks" / "teacher_guide.md"
 CHECK = re.compile(r"""vientiane\.check\(\s*["'](\d\d\.\d+)["']""")
 
@@ -108,7 +108,7 @@ def test_every_lesson_with_discussion_or_written_tasks_has_model_answers():
         number, nb = path.name[:2], nbformat.read(path, as_version=4)
         if any(c.cell_type == "markdown" and c.source.startswith("### Discuss") for c in nb.cells):
             missing += [] if re.search(rf"(?m)^### Discuss {number}\b", text) else [f"Discuss {number}"]
-        if any("written" in c.metadata.get("tags", []) for c in nb.cells):
+        if Lesson.from_path(path).cells(WRITTEN):
             missing += [] if re.search(rf"(?m)^### Written {number}\b", text) else [f"Written {number}"]
     assert not missing, f"the guide has no model answers and rubric for {missing}"
 
@@ -125,7 +125,7 @@ LESSON = new_notebook(
     cells=[
         new_markdown_cell("# 00 · A tiny lesson"),
         new_code_cell("1 + 1"),
-        new_code_cell("# Solution\n2", metadata={"tags": ["solution"]}),
+        new_code_cell("# Solution\n2", metadata={"tags": [SOLUTION]}),
     ],
     metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}},
 )

@@ -7,7 +7,7 @@ import hashlib
 import subprocess
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.repo import ROOT
 
 
 def fingerprint(root: Path = ROOT) -> dict[str, str] | None:

@@ -5,7 +5,7 @@ Chromium, the WCAG 2.0/2.1 A and AA rules.
 
 ``make figures`` runs it on both editions and writes the rule counts by impact to
 ``build/status.md``; the browser tests run it on every page, on a JupyterLab lesson and on the
-Voilà dashboard, and allow no serious or critical violation.
+Voilà dashboard, and allow no serious or critical violation. The README is the manual.
 """
 
 from __future__ import annotations

@@ -17,6 +17,9 @@ outputs and widget state. Then:
 Everything is written to ``build/.staging-*`` first and moved into place only when every
 lesson succeeded: a failure or Ctrl-C leaves the previous results whole. A lesson runs again
 only when its inputs changed (see ``lessons.input_hashes``; ``build/inputs.json`` keeps them).
+The README is the manual ("What `make figures` produces"). This is the pipeline: per lesson,
+read, ``steps.DropRunRecords`` and ``StampInputs``, ``runner.execute``, ``CoalesceStreams`` and
+``StableWidgetIds``; then ``editions``.
 """
 
 from __future__ import annotations
@@ -39,7 +42,8 @@ from pathlib import Path
 # Only the standard library and our own light modules up here: finding out that nothing
 # changed must stay fast; nbclient and nbconvert take about 2 s to import.
 from .editions import editions, figures_index
-from .lessons import ROOT, files_hash, input_hashes, lessons
+from .files import atomic_write, read_json, read_text
+from .lessons import ROOT, NotAClone, files_hash, input_hashes, lessons, require_clone
 from .progress import Progress
 from .runner import LessonError, execute, run_interruptibly
 
@@ -75,21 +79,21 @@ def build(root: Path = ROOT, force: bool = False, jobs: int | None = None, out=N
         build(force=True)
         # [Outcome(lesson='00_start_here', state='ran', seconds=3.1), ...]
     """
-    root, out = Path(root), out or sys.stdout
+    root, out = require_clone(root), out or sys.stdout
     paths = lessons(root)
     numbers = [p.name[:2] for p in paths]
     if len(set(numbers)) < len(numbers):
         raise BuildFailed(f"two lessons share a number (figures are named by it): {[p.name for p in paths]}")
     hashes = input_hashes(root)
-    previous = _read_json(root / "build" / "inputs.json")
+    previous = read_json(root / "build" / "inputs.json")
     stale = [p for p in paths if force or not _up_to_date(root, p.stem, hashes[p.stem], previous)]
     indexes = [root / "figures" / "index.csv", *(root / "build" / e / "index.html" for e in EDITIONS[:2])]
     tools = _tools_hash(root)
-    same_tools = _read_json(root / "build" / "editions.json").get("tools") == tools
+    same_tools = read_json(root / "build" / "editions.json").get("tools") == tools
     if not stale and set(previous) == set(hashes) and same_tools and all(p.exists() for p in indexes):
         outcomes = [Outcome(p.stem, "unchanged") for p in paths]
-        accessibility = _read_text(root / "build" / "accessibility.md")
-        _atomic_write(root / "build" / "status.md", status_report(outcomes, accessibility))
+        accessibility = read_text(root / "build" / "accessibility.md")
+        atomic_write(root / "build" / "status.md", status_report(outcomes, accessibility))
         print(f"nothing changed: {len(paths)} lessons up to date (build/status.md)", file=out)
         return outcomes
 
@@ -229,7 +233,7 @@ async def _execute_all(paths: list[Path], env: dict, staging: Path, jobs: int, o
             progress.set(path.stem, "running")
             start = time.perf_counter()
             try:
-                text = await execute(path, env, staging / "logs" / f"{path.stem}.log", inputs=hashes[path.stem])
+                text = await run_lesson(path, env, staging / "logs" / f"{path.stem}.log", hashes[path.stem])
             except LessonError as error:
                 # A lesson stopped because another one failed (or Ctrl-C) ends in "kernel
                 # died": that is not its own failure.
@@ -257,6 +261,28 @@ async def _execute_all(paths: list[Path], env: dict, staging: Path, jobs: int, o
     finally:
         ticker.cancel()
     return results
+
+
+async def run_lesson(path: Path, env: dict, log: Path, inputs: str) -> str:
+    """Run the lesson at ``path`` in a new kernel (working directory: its folder); return the
+    text the build writes back.
+
+    Outputs and widget state kept, no timestamps, widget model ids renumbered so that the same
+    inputs give the same bytes, ``inputs`` (its ``input_hashes`` entry) and its number stamped
+    in the metadata. Raises ``LessonError`` naming the lesson and the cell that failed
+    (tests/test_build.py runs small lessons through it).
+    """
+    import nbformat
+
+    from .steps import CoalesceStreams, DropRunRecords, StableWidgetIds, StampInputs, apply
+
+    nb = nbformat.read(path, as_version=4)
+    nb, _ = apply(nb, DropRunRecords(), StampInputs(inputs=inputs, lesson=path.name[:2]))
+    run = await execute(nb, path.parent, env=env, log=log)
+    if not run.ok:
+        raise LessonError(run.failure(path.stem))
+    nb, _ = apply(run.nb, CoalesceStreams(), StableWidgetIds(salt=path.stem))
+    return nbformat.writes(nb) + "\n"
 
 
 def status_report(outcomes: list[Outcome], accessibility: str = "") -> str:
@@ -292,32 +318,11 @@ def _audit(editions_folder: Path, out) -> str:
         return f"not audited: {type(error).__name__}: {error}"
 
 
-# ------------------------------------------------------------------------------ helpers
-
-
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError:
-        return ""
-
-
-def _read_json(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".part")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
+# ------------------------------------------------------------------------------ command line
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m vientiane.build [--force]``; returns the exit status."""
+    """``python -m vientiane_teacher.build [--force]``; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m vientiane_teacher.build", description=__doc__.splitlines()[0])
     parser.add_argument("--force", action="store_true", help="run every lesson, changed or not")
     parser.add_argument("--jobs", type=int, help="lessons at a time (default: the number of cores)")
@@ -327,6 +332,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         build(args.root, force=args.force, jobs=args.jobs)
+    except NotAClone as error:
+        print(f"build: {error}", file=sys.stderr)
+        return 2
     except BuildFailed as error:
         print(f"\nBUILD FAILED\n{error}", file=sys.stderr)
         return 1

@@ -1,33 +1,33 @@
 """The editions made from the executed lessons: HTML for students and for teachers, and the
 student notebooks (no solutions, no outputs), plus ``figures/index.csv``.
 
-Cells tagged ``solution`` (worked solutions) and ``teacher`` (notes for the teacher) are the
-teacher's: they are in ``notebooks/`` and in ``build/html-teacher/``, never in ``build/html/``
-or ``build/student/``.
+Cells whose role is teacher-only (``lessons.TEACHER_ONLY``: ``solution``, worked solutions,
+and ``teacher``, notes for the teacher) are in ``notebooks/`` and in ``build/html-teacher/``,
+never in ``build/html/`` or ``build/student/``.
 
 Beside the lessons, Markdown documents in ``notebooks/``: the glossary and the reading list
 (``STUDENT_DOCUMENTS``) go into every edition (an HTML page in both HTML editions, the ``.md``
 file in ``build/student/``); the teacher guide (``TEACHER_DOCUMENTS``) only into
 ``build/html-teacher/``. Both index pages link them, and every lesson page links the glossary.
+The README is the manual; a student copy is the steps ``DropRoles``, then ``PruneWidgetState``
+(HTML) or ``ClearOutputs`` (notebooks).
 """
 
 from __future__ import annotations
 
+import copy
 import csv
 import html
 import io
 import itertools
 import json
-import re
 import shutil
 import uuid
 from pathlib import Path
 
-from .runner import WIDGET_STATE
+from .lessons import TEACHER_ONLY, title_of
 
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 STATIC = Path(__file__).resolve().parent / "static"  # the vendored widget renderer
-TEACHER_TAGS = ("solution", "teacher")
 TITLE = "Lavrov in Vientiane, July 2016"
 STUDENT_DOCUMENTS = ("glossary", "reading_list")  # notebooks/<name>.md, for everyone
 TEACHER_DOCUMENTS = ("teacher_guide",)  # notebooks/<name>.md, teacher edition only
@@ -116,7 +116,7 @@ def editions(notebooks: dict[str, str], folder: Path, docs: dict[str, str] | Non
     public = {name: docs[name] for name in STUDENT_DOCUMENTS if name in docs}
     names = sorted(notebooks)
     teacher = {name: nbformat.reads(notebooks[name], as_version=4) for name in names}
-    titles = {name: _title(teacher[name], name) for name in names}
+    titles = {name: title_of(teacher[name], name) for name in names}
     students = {name: student_notebook(teacher[name], keep_outputs=True) for name in names}
     _html_edition(Path(folder) / "html", students, titles, student=True, docs=public)
     teachers_docs = public | {name: docs[name] for name in TEACHER_DOCUMENTS if name in docs}
@@ -130,7 +130,7 @@ def editions(notebooks: dict[str, str], folder: Path, docs: dict[str, str] | Non
 
 
 def student_notebook(nb, keep_outputs: bool = False):
-    """A copy of lesson ``nb`` for students: no cell tagged ``solution`` or ``teacher``, and
+    """A copy of lesson ``nb`` for students: no cell with a teacher-only role, and
     without outputs (``keep_outputs`` keeps those of the remaining cells, and only the widget
     state they show: the HTML edition).
 
@@ -139,40 +139,11 @@ def student_notebook(nb, keep_outputs: bool = False):
     >>> [c.source for c in student_notebook(nb).cells]
     ['1']
     """
-    import copy
+    from .steps import ClearOutputs, DropRoles, PruneWidgetState, apply
 
-    from nbconvert.preprocessors import ClearOutputPreprocessor
-
-    nb = copy.deepcopy(nb)
-    nb.cells = [c for c in nb.cells if not set(c.get("metadata", {}).get("tags", [])) & set(TEACHER_TAGS)]
-    if keep_outputs:
-        _prune_widget_state(nb)
-    else:
-        nb, _ = ClearOutputPreprocessor(enabled=True).preprocess(nb, {})
-        nb.metadata.pop("widgets", None)  # the state of widgets whose outputs are gone
+    outputs = PruneWidgetState() if keep_outputs else ClearOutputs()
+    nb, _ = apply(copy.deepcopy(nb), DropRoles(roles=list(TEACHER_ONLY)), outputs)
     return nb
-
-
-def _prune_widget_state(nb) -> None:
-    """Keep only the widget models that the remaining outputs show (and the models they use)."""
-    bundle = nb.metadata.get("widgets", {}).get(WIDGET_STATE)
-    if not bundle:
-        return
-    state = bundle["state"]
-    wanted = [
-        output["data"][WIDGET_VIEW]["model_id"]
-        for cell in nb.cells
-        for output in cell.get("outputs", [])
-        if WIDGET_VIEW in output.get("data", {})
-    ]
-    keep = set()
-    while wanted:
-        model = wanted.pop()
-        if model in keep or model not in state:
-            continue
-        keep.add(model)
-        wanted += re.findall(r"IPY_MODEL_([0-9a-f]{32})", json.dumps(state[model]))
-    bundle["state"] = {k: v for k, v in state.items() if k in keep}
 
 
 def _html_edition(pages: Path, notebooks: dict, titles: dict, student: bool, docs: dict | None = None) -> None:
@@ -187,7 +158,7 @@ def _html_edition(pages: Path, notebooks: dict, titles: dict, student: bool, doc
     )
     names = sorted(notebooks)
     docs = docs or {}
-    doc_titles = {name: _title(new_notebook(cells=[new_markdown_cell(docs[name])]), name) for name in docs}
+    doc_titles = {name: title_of(new_notebook(cells=[new_markdown_cell(docs[name])]), name) for name in docs}
     glossary = "glossary" in docs
     for i, name in enumerate(names):
         # The template gives each widget output a random uuid4 as HTML id: number them instead.
@@ -206,14 +177,6 @@ def _html_edition(pages: Path, notebooks: dict, titles: dict, student: bool, doc
     heading = TITLE if student else f"{TITLE}: teacher edition"
     index = _index_page(names, titles, heading, student, doc_titles)
     (pages / "index.html").write_text(index, encoding="utf-8")
-
-
-def _title(nb, fallback: str) -> str:
-    for cell in nb.cells:
-        for line in cell.source.splitlines() if cell.cell_type == "markdown" else []:
-            if line.startswith("# "):
-                return line[2:].strip()
-    return fallback
 
 
 def _nav(names: list[str], titles: dict, i: int, glossary: bool = False) -> str:

@@ -17,6 +17,8 @@ capture printed output. That is what keeps Voilà pages from hanging: while it r
 whose output goes into an Output widget (``interact``, ``with out:``), Voilà's executor
 (nbclient) sends comm messages to the kernel on the same socket on which it awaits the
 reply, and now and then misses that reply and waits forever.
+
+The README is the manual; the cells come from ``lessons.Lesson`` (role ``present``).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from .lessons import ROOT
+from .lessons import PRESENT, ROOT, Lesson, has_role
 
 NOTEBOOKS = ROOT / "notebooks" if ROOT else Path("notebooks")
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
@@ -53,38 +55,24 @@ def lesson_path(lesson: str, notebooks: Path = NOTEBOOKS) -> Path:
     return path
 
 
-PRESENT_TAG = "present"
-
-
 def explorer_cells(notebook) -> list[str]:
-    """The sources of the lesson's cells tagged ``present`` (its explorers), in order.
+    """The sources of the lesson's code cells with the role ``present`` (its explorers), in order.
 
     >>> cell = new_code_cell("vientiane.widgets.country_explorer(facts)", metadata={"tags": ["present"]})
     >>> explorer_cells(new_notebook(cells=[new_code_cell("1 + 1"), cell]))
     ['vientiane.widgets.country_explorer(facts)']
     """
-    return [
-        cell.source
-        for cell in notebook.cells
-        if cell.cell_type == "code" and PRESENT_TAG in cell.get("metadata", {}).get("tags", [])
-    ]
+    return [cell.source for cell in notebook.cells if cell.cell_type == "code" and has_role(cell, PRESENT)]
 
 
 def dashboard(lesson: Path) -> nbformat.NotebookNode:
     """The dashboard notebook for ``lesson``: its title, the facts, and one cell per explorer."""
-    notebook = nbformat.read(lesson, as_version=4)
-    calls = explorer_cells(notebook)
+    model = Lesson.from_path(lesson)
+    calls = explorer_cells(model.notebook)
     if not calls:
-        raise LookupError(f"{lesson.name} has no cell tagged '{PRESENT_TAG}' (its explorers) to present")
-    headings = [
-        line[2:].strip()
-        for cell in notebook.cells
-        if cell.cell_type == "markdown"
-        for line in cell.source.splitlines()
-        if line.startswith("# ")
-    ]
+        raise LookupError(f"{lesson.name} has no cell tagged '{PRESENT}' (its explorers) to present")
     cells = [
-        new_markdown_cell(f"# {headings[0] if headings else lesson.stem}"),
+        new_markdown_cell(f"# {model.title}"),
         new_code_cell("import vientiane\n\nfacts = vientiane.load()"),
     ]
     cells += [new_code_cell(call) for call in calls]

@@ -1,4 +1,5 @@
-"""Progress lines for long runs: one line per item, redrawn in place on a terminal."""
+"""Progress lines for long runs: one line per item, redrawn in place on a terminal (the
+build's and the grader's; the README shows them)."""
 
 from __future__ import annotations
 

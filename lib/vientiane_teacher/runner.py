@@ -1,28 +1,145 @@
-"""Running one lesson in its own kernel, and the few things that make the result reproducible.
+"""The one kernel runner of the teacher's tools: ``execute`` runs a notebook in a new kernel
+(the build, the grader and the tests all call it; no other module makes a notebook client),
+``run_interruptibly`` runs such runs so that Ctrl-C stops them all. The README is the manual.
 
->>> stable_widget_ids('{"model_id": "%s"}' % ("f" * 32), ["f" * 32], "00_x")
-'{"model_id": "3285deda258a28f0f509bf06304184d2"}'
+>>> from nbformat.v4 import new_code_cell, new_notebook
+>>> run = run_interruptibly(execute(new_notebook(cells=[new_code_cell("1 + 1"), new_code_cell("1/0")]), cwd="."))
+>>> run.ok, run.nb.cells[0].outputs[0].data["text/plain"], run.cell, type(run.error).__name__
+(False, '2', 1, 'CellExecutionError')
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import os
 import re
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from .lessons import text as _text
 
 CELL_TIMEOUT = 600  # seconds: a cell that hangs fails the build instead of blocking it forever
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 class LessonError(Exception):
     """One lesson failed; the message names the lesson and the cell."""
+
+
+@dataclass
+class Execution:
+    """What became of one run: the executed notebook (outputs of the cells that ran), and
+    why it stopped early, if it did.
+
+    ``cell``: the index (from 0) of the last cell that started, None before the first one;
+    ``error``: the exception that stopped the run (None: it ran to the end);
+    ``timed_out``: a cell or the whole run went over its limit; ``died``: the kernel died.
+    """
+
+    nb: object
+    cell: int | None = None
+    error: BaseException | None = None
+    timed_out: bool = False
+    died: bool = False
+    log: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and not self.timed_out
+
+    def failure(self, lesson: str) -> str:
+        """The message for a failed lesson: which lesson, which cell, its traceback (or the
+        kernel log's last lines)."""
+        kind = type(self.error).__name__ if self.error else "TimeoutError"
+        if self.cell is None:
+            return f"lesson {lesson} failed before its first cell: {kind}: {self.error}{_kernel_log(self.log)}"
+        cell = self.nb.cells[self.cell]
+        first = (_text(cell.source).strip().splitlines() or [""])[0]
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        trace = "\n".join(errors[-1]["traceback"]) if errors else f"{kind}: {self.error}{_kernel_log(self.log)}"
+        header = f"lesson {lesson} failed in cell index {self.cell} (first line: {first})"
+        return f"{header}\n{ANSI.sub('', trace).rstrip()}"
+
+
+async def execute(
+    nb,
+    cwd: Path | str,
+    *,
+    allow_errors: bool = False,
+    cell_timeout: float = CELL_TIMEOUT,
+    total_timeout: float | None = None,
+    env: dict | None = None,
+    log: Path | None = None,
+    kernel_manager=None,
+) -> Execution:
+    """Run notebook ``nb`` (changed in place) in a new ``python3`` kernel in folder ``cwd``.
+
+    ``allow_errors``: the cells after one that raises still run (the grader), else the run
+    stops there (the build). ``cell_timeout`` seconds per cell, ``total_timeout`` for the
+    whole run, kernel start included (None: no limit); a run over either is stopped and its
+    kernel killed. ``env``: the kernel's environment (default: this process's). The kernel's
+    own messages go to ``log`` (default: nowhere), never to the terminal. No timestamps are
+    recorded in the cells. ``kernel_manager``: a jupyter_client ``AsyncKernelManager`` to start
+    the kernel with (say one whose kernel runs in a sandbox and talks over IPC sockets); by
+    default nbclient makes one for ``python3``, this Python. Returns an ``Execution``; never
+    raises for the notebook's faults.
+    Cancelling the awaiting task shuts the kernel down. The module's docstring has an example.
+    """
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    client = NotebookClient(
+        nb,
+        kernel_name="python3",  # this Python and its library, whatever kernel the notebook names
+        timeout=max(1, int(cell_timeout)),
+        allow_errors=allow_errors,
+        interrupt_on_timeout=False,  # a stuck cell ends the run (the kernel is then killed)
+        record_timing=False,  # no per-run timestamps in the cells
+        shutdown_kernel="immediate",  # the run is done: a graceful shutdown only waits
+        resources={"metadata": {"path": str(cwd)}},  # the kernel's working folder
+        **({"km": kernel_manager} if kernel_manager is not None else {}),
+    )
+    run = Execution(nb, log=log)
+    client.on_cell_start = lambda cell, cell_index: setattr(run, "cell", cell_index)
+    with open(log or os.devnull, "wb") as stream:
+        task = asyncio.create_task(client.async_execute(env=env or dict(os.environ), stdout=stream, stderr=stream))
+        # asyncio.wait, not wait_for: nbclient turns the cancellation of a running cell into
+        # DeadKernelError, so wait_for would report a timeout as a dead kernel.
+        done = set()
+        try:
+            done, _ = await asyncio.wait({task}, timeout=total_timeout)
+        finally:
+            if not task.done():
+                task.cancel()  # nbclient kills the kernel as it unwinds
+                await asyncio.wait({task})
+            if not task.cancelled():
+                task.exception()  # seen: a stopped run's "kernel died" is no news (asyncio would log it)
+            await _kill(client)  # in case the cancellation came while the kernel was starting
+    run.error = task.exception() if not task.cancelled() else None
+    run.timed_out = task not in done or isinstance(run.error, CellTimeoutError)
+    run.died = isinstance(run.error, DeadKernelError)
+    return run
+
+
+async def _kill(client) -> None:
+    km = getattr(client, "km", None)
+    if km is None:  # nbclient already cleaned up
+        return
+    with contextlib.suppress(Exception):
+        if await km.is_alive():
+            await km.shutdown_kernel(now=True)
+        else:
+            await km.cleanup_resources()
+
+
+def _kernel_log(log: Path | None) -> str:
+    with contextlib.suppress(OSError, TypeError):
+        tail = Path(log).read_text(errors="replace").strip().splitlines()[-15:]
+        if tail:
+            return "\nkernel log (last lines):\n" + "\n".join(tail)
+    return ""
 
 
 def run_interruptibly(coroutine):
@@ -61,78 +178,3 @@ def run_interruptibly(coroutine):
     if "error" in box:
         raise box["error"]
     return box["result"]
-
-
-async def execute(path: Path, env: dict | None = None, log: Path | None = None, inputs: str | None = None) -> str:
-    """Run one notebook in a new kernel (working directory: its folder); return it as text.
-
-    The text is what the build writes back: outputs and widget state kept, no timestamps,
-    widget model ids renumbered so that the same inputs give the same bytes. ``inputs`` (the
-    lesson's ``input_hashes`` entry) is recorded in the metadata, so a test can tell a committed
-    notebook that is stale. Raises ``LessonError`` naming the cell that failed.
-
-    Example (it starts a kernel, so it is not a doctest)::
-
-        text = asyncio.run(execute(lessons()[0]))
-    """
-    import nbformat
-    from nbclient import NotebookClient
-
-    nb = nbformat.read(path, as_version=4)
-    nb.metadata.pop("widgets", None)  # a lesson that shows no widget any more keeps no old state
-    if inputs:
-        # The lesson's number travels with every copy (student edition, submissions): the grader reads it.
-        nb.metadata["vientiane"] = {"inputs": inputs, "lesson": path.name[:2]}
-    for cell in nb.cells:
-        cell.metadata.pop("execution", None)  # timestamps from an earlier run
-    client = NotebookClient(
-        nb,
-        kernel_name="python3",
-        timeout=CELL_TIMEOUT,
-        record_timing=False,  # no per-run timestamps in the cells
-        shutdown_kernel="immediate",  # the lesson is done: a graceful shutdown only waits
-        resources={"metadata": {"path": str(path.parent)}},
-    )
-    where = {}
-    client.on_cell_start = lambda cell, cell_index: where.update(cell=cell, index=cell_index)
-    log = log or Path(os.devnull)
-    try:
-        with open(log, "wb") as stream:  # the kernel's own messages go to a log, not the terminal
-            await client.async_execute(env=env or dict(os.environ), stdout=stream, stderr=stream)
-    except Exception as error:
-        raise LessonError(_failure(path.stem, where, error, log)) from None
-    # The state's order is the widgets' creation order: the same run after run, unlike the ids.
-    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
-    text = stable_widget_ids(nbformat.writes(nb), list(state), path.stem)
-    return nbformat.writes(nbformat.reads(text, as_version=4)) + "\n"  # keys sorted by the new ids
-
-
-def _failure(lesson: str, where: dict, error: Exception, log: Path) -> str:
-    if "cell" not in where:
-        return f"lesson {lesson} failed before its first cell: {type(error).__name__}: {error}{_kernel_log(log)}"
-    cell = where["cell"]
-    first = (_text(cell.source).strip().splitlines() or [""])[0]
-    errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-    trace = "\n".join(errors[-1]["traceback"]) if errors else f"{type(error).__name__}: {error}{_kernel_log(log)}"
-    header = f"lesson {lesson} failed in cell index {where['index']} (first line: {first})"
-    return f"{header}\n{ANSI.sub('', trace).rstrip()}"
-
-
-def _kernel_log(log: Path) -> str:
-    with contextlib.suppress(OSError):
-        tail = log.read_text(errors="replace").strip().splitlines()[-15:]
-        if tail:
-            return "\nkernel log (last lines):\n" + "\n".join(tail)
-    return ""
-
-
-def stable_widget_ids(text: str, ids: list[str], salt: str) -> str:
-    """Replace the random widget model ``ids`` (in creation order) in a notebook's text.
-
-    The new ids derive from ``salt`` (the lesson) and the order alone.
-
-    >>> stable_widget_ids('{"model_id": "%s"}' % ("f" * 32), ["f" * 32], "00_x")
-    '{"model_id": "3285deda258a28f0f509bf06304184d2"}'
-    """
-    new = {old: hashlib.sha256(f"{salt}:{i}".encode()).hexdigest()[:32] for i, old in enumerate(ids)}
-    return re.sub(r"[0-9a-f]{32}", lambda m: new.get(m.group(), m.group()), text) if new else text

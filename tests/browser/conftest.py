@@ -16,9 +16,10 @@ import nbformat
 import pytest
 
 from tests.ci import unavailable
+from tests.repo import ROOT
 from vientiane_teacher import lessons, present
 
-from .jupyter_browser import CHROMIUM_FLAGS, ROOT, VIEWPORT, isolated_env, lab_server
+from .jupyter_browser import CHROMIUM_FLAGS, VIEWPORT, isolated_env, lab_server
 
 
 def _lessons_with_explorers() -> list[tuple[Path, int]]:

@@ -19,10 +19,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+from tests.repo import ROOT
 from vientiane_teacher.audit import CHROMIUM_FLAGS  # noqa: F401 (the browser fixtures use them)
 from vientiane_teacher.present import free_port
 
-ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "build" / "screenshots"
 VIEWPORT = {"width": 1280, "height": 900}
 

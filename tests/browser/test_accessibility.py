@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.repo import ROOT
 from vientiane_teacher import audit, editions, lessons
 
-from .jupyter_browser import ROOT, VIEWPORT, lab_open, lab_run_all, present_server, wait_for_explorers
+from .jupyter_browser import VIEWPORT, lab_open, lab_run_all, present_server, wait_for_explorers
 
 # Violations that are not the collection's to fix, with the reason they stay: rule id -> reason.
 KNOWN = {}

@@ -32,7 +32,6 @@ from urllib.parse import quote, unquote, urlencode, urlsplit
 import psutil
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
 PROXY = Path(__file__).resolve().parent / "node_modules" / ".bin" / "configurable-http-proxy"
 BIN = Path(sys.executable).parent  # the venv's bin: jupyterhub, jupyterhub-singleuser
 NAME = "vientiane"  # the repository's name: the folder nbgitpuller makes in a student's home

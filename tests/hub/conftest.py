@@ -20,9 +20,10 @@ import nbformat
 import pytest
 
 from tests.ci import unavailable
+from tests.repo import ROOT
 from vientiane_teacher import editions, publish
 
-from .classroom import NAME, PROXY, ROOT, Hub, Processes, git, git_daemon, start_hub
+from .classroom import NAME, PROXY, Hub, Processes, git, git_daemon, start_hub
 
 
 def _unavailable(reason: str):

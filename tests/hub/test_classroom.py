@@ -20,9 +20,10 @@ import time
 import nbformat
 import psutil
 
+from tests.repo import ROOT
 from vientiane_teacher import publish
 
-from .classroom import NAME, ROOT, Student, code_cells, git, git_pull_link, memory, versions
+from .classroom import NAME, Student, code_cells, git, git_pull_link, memory, versions
 
 BRANCH = "student"
 START = "00_start_here.ipynb"
