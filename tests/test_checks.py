@@ -265,6 +265,7 @@ def test_a_wrong_answer_that_is_accepted_is_refused(files):
         checks.author("98.3", [5], "How many?", "Five.", wrong={"five": "No."})
 
 
+@pytest.mark.slow  # a kernel
 def test_in_a_notebook_the_result_is_machine_readable_too():
     """In a kernel, check shows its text and a JSON result that the grader collects."""
     from nbclient import NotebookClient
@@ -278,7 +279,7 @@ def test_in_a_notebook_the_result_is_machine_readable_too():
         new_code_cell('vientiane.check("02.1", "RUS CHN")'),
     ]
     nb = new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}})
-    NotebookClient(nb, timeout=60).execute()
+    NotebookClient(nb, timeout=600).execute()  # per cell; these take about a second
     results = [c.outputs[0]["data"][checks.RESULT_MIME] for c in nb.cells]
     assert results == [
         {"exercise": "02.1", "attempted": True, "right": True},

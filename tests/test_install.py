@@ -22,6 +22,7 @@ import pytest
 from vientiane_teacher import editions, publish
 
 ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow  # builds a wheel, installs it, runs a lesson
 SOLUTION_MARK = "# Solution"
 
 

@@ -9,7 +9,16 @@ import pytest
 
 from vientiane_teacher import audit, editions, lessons
 
-from .jupyter_browser import ROOT, VIEWPORT, lab_open, lab_run_all, present_server, wait_for_explorers
+from .jupyter_browser import (
+    ACTION_WAIT,
+    ROOT,
+    SERVER_WAIT,
+    VIEWPORT,
+    lab_open,
+    lab_run_all,
+    present_server,
+    wait_for_explorers,
+)
 
 # Violations that are not the collection's to fix, with the reason they stay: rule id -> reason.
 KNOWN = {}
@@ -68,7 +77,7 @@ def test_the_voila_dashboard_passes_axe_and_works_from_the_keyboard(context, pro
         page = context.new_page()
         page.set_viewport_size(VIEWPORT)
         try:
-            page.goto(server.url(), wait_until="domcontentloaded", timeout=60_000)
+            page.goto(server.url(), wait_until="domcontentloaded", timeout=SERVER_WAIT)
             explorers = wait_for_explorers(page, "voila", expected)
             _check(f"Voila {path.name}", audit.violations(page))
             for explorer in explorers:
@@ -110,4 +119,6 @@ def _operate_by_keyboard(page, explorer) -> None:
         page.keyboard.type("Lavrov")
         page.keyboard.press("Enter")
     handle = explorer.locator(".vientiane-output").first.element_handle()
-    page.wait_for_function(f"([el, before]) => ({SNAPSHOT_JS})(el) !== before", arg=[handle, before], timeout=30_000)
+    page.wait_for_function(
+        f"([el, before]) => ({SNAPSHOT_JS})(el) !== before", arg=[handle, before], timeout=ACTION_WAIT
+    )

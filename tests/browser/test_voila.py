@@ -15,7 +15,14 @@ import pytest
 
 from vientiane import widgets
 
-from .jupyter_browser import VIEWPORT, operate_first_control, present_server, screenshot, wait_for_explorers
+from .jupyter_browser import (
+    SERVER_WAIT,
+    VIEWPORT,
+    operate_first_control,
+    present_server,
+    screenshot,
+    wait_for_explorers,
+)
 
 LOADS = int(os.environ.get("VIENTIANE_VOILA_LOADS", "3"))
 
@@ -29,7 +36,7 @@ def test_lesson_presents_in_voila(context, project, jupyter_env, tmp_path, lesso
             page.set_viewport_size(VIEWPORT)
             try:
                 # A hung page never completes: every wait below is bounded.
-                page.goto(server.url(), wait_until="domcontentloaded", timeout=60_000)
+                page.goto(server.url(), wait_until="domcontentloaded", timeout=SERVER_WAIT)
                 explorers = wait_for_explorers(page, "voila", expected)
                 assert not page.locator(".jp-CodeCell .jp-InputArea").count(), "the dashboard shows code"
                 if load == 0:  # what the class sees first: the title and the first explorer
