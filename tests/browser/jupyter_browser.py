@@ -331,12 +331,18 @@ def lab_open(page, server: Server, path: str, timeout: float = SERVER_WAIT) -> N
     page.goto(server.url(f"lab/tree/{path}?reset"), wait_until="domcontentloaded", timeout=timeout)
     page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=timeout)
     # The execution indicator says idle before the kernel is connected; a Run All then is lost.
+    # On a busy machine even both of those held once while Run All was dropped: wait for the
+    # notebook's own session to say its kernel is connected and idle too.
     page.wait_for_function(
         """() => {
             const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
             const status = panel && panel.querySelector('.jp-Notebook-ExecutionIndicator');
             const name = document.querySelector("[data-jp-item-name='kernelName']");
-            return status && status.dataset.status === 'idle' && name && !/No Kernel/.test(name.innerText);
+            const widget = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+            const context = widget && widget.sessionContext;
+            const kernel = context && context.isReady && context.session && context.session.kernel;
+            return status && status.dataset.status === 'idle' && name && !/No Kernel/.test(name.innerText)
+                && kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
         }""",
         timeout=timeout,
     )

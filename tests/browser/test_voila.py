@@ -14,7 +14,9 @@ import os
 import pytest
 
 from vientiane import widgets
+from vientiane_teacher import audit
 
+from .accessibility import check, operate_by_keyboard
 from .jupyter_browser import (
     SERVER_WAIT,
     VIEWPORT,
@@ -28,6 +30,8 @@ LOADS = int(os.environ.get("VIENTIANE_VOILA_LOADS", "3"))
 
 
 def test_lesson_presents_in_voila(context, project, jupyter_env, tmp_path, lesson):
+    """Each load shows every explorer and no code, and each explorer responds; on the first
+    load the dashboard also passes axe and every explorer works from the keyboard."""
     path, expected = lesson
     with present_server(project / "run" / "notebooks" / path.name, tmp_path, jupyter_env) as server:
         server.wait_listening()
@@ -41,6 +45,9 @@ def test_lesson_presents_in_voila(context, project, jupyter_env, tmp_path, lesso
                 assert not page.locator(".jp-CodeCell .jp-InputArea").count(), "the dashboard shows code"
                 if load == 0:  # what the class sees first: the title and the first explorer
                     screenshot(page, f"voila-{path.stem}")
+                    check(f"Voila {path.name}", audit.violations(page))
+                    for explorer in explorers:
+                        operate_by_keyboard(page, explorer)
                 for explorer in explorers:
                     operate_first_control(page, explorer)
             except Exception as error:
