@@ -36,6 +36,7 @@ BRANCH = "student"
 COPIED = ("data", "seeds", "lib/vientiane", "environment.yml", "postBuild", "setup.py", "MANIFEST.in")
 EXECUTABLE = {"postBuild"}
 DOCUMENTS = ("glossary.md", "reading_list.md")  # from build/student/; the teacher guide is never one
+LICENCES = ("LICENSE", "CITATION.cff", "notebooks/LICENSE.md")  # the terms travel with the lessons
 
 README = """# Lavrov in Vientiane, July 2016: the lessons
 
@@ -61,8 +62,10 @@ class NotARepository(Exception):
 def student_tree(root: Path) -> dict[str, bytes]:
     """The files of the student edition, by path: what the ``student`` branch holds.
 
-    >>> sorted(p for p in student_tree(ROOT) if p.startswith("notebooks/"))[:1]  # doctest: +SKIP
-    ['notebooks/00_start_here.ipynb']
+    Example (not run as a doctest: it reads every lesson)::
+
+        sorted(p for p in student_tree(ROOT) if p.startswith("notebooks/"))[:1]
+        # ['notebooks/00_start_here.ipynb']
     """
     root = Path(root)
     lessons = sorted((root / "build" / "student").glob("[0-9][0-9]_*.ipynb"))
@@ -75,6 +78,7 @@ def student_tree(root: Path) -> dict[str, bytes]:
         path = root / name
         found = files_below(path) if path.is_dir() else [path]
         files |= {p.relative_to(root).as_posix(): p.read_bytes() for p in found}
+    files |= {name: (root / name).read_bytes() for name in LICENCES if (root / name).is_file()}
     files["pyproject.toml"] = students_pyproject((root / "pyproject.toml").read_text(encoding="utf-8")).encode()
     files["README.md"] = README.format(source=_origin(root)).encode()
     files[".gitignore"] = b"__pycache__/\n*.egg-info/\nbuild/\nfigures/\n.ipynb_checkpoints/\n"
