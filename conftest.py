@@ -96,6 +96,15 @@ def pytest_collection_finish(session):
         refuse_kernels(session.config)
 
 
+@pytest.fixture(autouse=True)
+def _no_kernel_in_the_fast_lane(request):
+    # Per test, so that it holds in every pytest-xdist worker too (a worker's exit status is lost).
+    log = getattr(request.config, "vientiane_kernel_log", None)
+    yield
+    if log is not None and log.exists() and request.node.nodeid in log.read_text(encoding="utf-8"):
+        pytest.fail(f"{request.node.nodeid} started a kernel in the fast lane: mark it slow (pytest.mark.slow)")
+
+
 def pytest_sessionfinish(session, exitstatus):
     log = getattr(session.config, "vientiane_kernel_log", None)
     if log is not None and log.exists():
