@@ -21,9 +21,6 @@ from vientiane_teacher import build as builder
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow  # every test here builds (kernels) or renders whole editions
-# The builds here skip the accessibility audit (about 40 s each): tests/browser/test_accessibility.py
-# audits the editions of the real lessons.
-os.environ["VIENTIANE_AUDIT"] = "0"
 
 FIGURE = """\
 from matplotlib.figure import Figure

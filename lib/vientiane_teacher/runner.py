@@ -101,6 +101,9 @@ async def execute(path: Path, env: dict | None = None, log: Path | None = None, 
             await client.async_execute(env=env or dict(os.environ), stdout=stream, stderr=stream)
     except Exception as error:
         raise LessonError(_failure(path.stem, where, error, log)) from None
+    from .streams import CoalesceStreams
+
+    nb, _ = CoalesceStreams().preprocess(nb, {})  # printed text: one output per stream, whatever the timing
     # The state's order is the widgets' creation order: the same run after run, unlike the ids.
     state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     text = stable_widget_ids(nbformat.writes(nb), list(state), path.stem)

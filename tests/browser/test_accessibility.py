@@ -6,6 +6,8 @@ of the runs in test_lab.py and test_voila.py (one run of each lesson checks both
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from vientiane_teacher import audit, editions, lessons
@@ -24,7 +26,11 @@ def built_editions(tmp_path_factory):
 
 
 def test_every_page_of_both_html_editions_passes_axe(chromium, built_editions):
+    """Every page passes; the result is kept in build/accessibility.md, with its date, for the
+    status page of the next `make figures` (the build itself does not audit)."""
     results = audit.audit_folders(built_editions / "html", built_editions / "html-teacher")
+    when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")  # when it ran: the clock
+    audit.record(results, ROOT / "build" / "accessibility.md", when)
     names = {page.split("/", 1)[1] for page in results}
     expected = {f"{p.stem}.html" for p in lessons.lessons(ROOT)} | {"index.html"}
     assert expected <= names, f"pages not audited: {expected - names}"  # every lesson and both indexes
