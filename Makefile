@@ -6,6 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 CONSTRAINTS := requirements/constraints.txt
 LESSON ?= 02
+PYTEST_ARGS ?=  # e.g. make test PYTEST_ARGS=--durations=10
 
 .PHONY: venv figures student handouts test test-fast test-browser lab lab-teacher present grade browser hub-proxy lint clean help
 
@@ -47,12 +48,12 @@ student: venv
 
 test: venv browser hub-proxy
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
-		tests lib/vientiane lib/vientiane_teacher notebooks
+		$(PYTEST_ARGS) tests lib/vientiane lib/vientiane_teacher notebooks
 
 # The fast lane: every test not marked slow (conftest.py sorts them; this lane may start no kernel),
 # spread over the cores by pytest-xdist (on 2 cores about 0.6x the time of one process).
 test-fast: venv
-	$(BIN)/python -m pytest -m "not slow" -n auto tests lib/vientiane lib/vientiane_teacher
+	$(BIN)/python -m pytest -m "not slow" -n auto $(PYTEST_ARGS) tests lib/vientiane lib/vientiane_teacher
 
 test-browser: venv browser
 	$(BIN)/python -m pytest tests/browser
