@@ -6,12 +6,14 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 CONSTRAINTS := requirements/constraints.txt
 LESSON ?= 02
+PYTEST_ARGS ?=  # e.g. make test PYTEST_ARGS=--durations=10
 
-.PHONY: venv figures student handouts test test-browser lab lab-teacher present grade browser hub-proxy lint clean help
+.PHONY: venv figures student handouts test test-fast test-browser lab lab-teacher present grade browser hub-proxy lint clean help
 
 help:
 	@echo "make figures   run every lesson headless; regenerate figures/ and build/ (FORCE=1 to rebuild all)"
-	@echo "make test      the whole test suite (data, library, notebooks under nbval, browser)"
+	@echo "make test      the whole test suite (data, library, notebooks under nbval, browser, hub, grading)"
+	@echo "make test-fast the fast lane (data, library, self-checks, teacher tools' unit tests; no kernel), under a minute"
 	@echo "make student   write the student edition to the branch student (make figures does it too)"
 	@echo "make handouts  print the class edition of each lesson and the seminar kit to build/handouts/ (PDF)"
 	@echo "make lab       JupyterLab on a student-edition copy of the lessons (lab/); make lab-teacher: on notebooks/"
@@ -21,11 +23,19 @@ help:
 venv: $(STAMP)
 
 # Exact, tested versions come from the constraints file; pyproject keeps ranges.
+# One line per phase; pip's own output goes to .venv/pip.log, shown (its end) only on failure.
+PIP_LOG := $(VENV)/pip.log
+PIP := $(BIN)/python -m pip --no-color
+PIP_FAILED = { echo "pip failed; the end of $(PIP_LOG):" >&2; tail -n 30 $(PIP_LOG) >&2; exit 1; }
 $(STAMP): pyproject.toml setup.py $(CONSTRAINTS)
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[test]"
-	touch $@
+	@echo "setting up $(VENV) (first run: about a minute and 211 MB of wheels, see README)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@rm -f $(PIP_LOG)
+	@echo "  1/2 pip"
+	@$(PIP) install --upgrade "pip>=24" >>$(PIP_LOG) 2>&1 || $(PIP_FAILED)
+	@echo "  2/2 the collection, its libraries and the test tools (exact versions: $(CONSTRAINTS))"
+	@$(PIP) install -c $(CONSTRAINTS) -e ".[test]" >>$(PIP_LOG) 2>&1 || $(PIP_FAILED)
+	@touch $@
 
 figures: venv
 	$(BIN)/python -m vientiane_teacher.build $(if $(FORCE),--force,)
@@ -38,7 +48,12 @@ student: venv
 
 test: venv browser hub-proxy
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
-		tests lib/vientiane lib/vientiane_teacher notebooks
+		$(PYTEST_ARGS) tests lib/vientiane lib/vientiane_teacher notebooks
+
+# The fast lane: every test not marked slow (conftest.py sorts them; this lane may start no kernel),
+# spread over the cores by pytest-xdist (on 2 cores about 0.6x the time of one process).
+test-fast: venv
+	$(BIN)/python -m pytest -m "not slow" -n auto $(PYTEST_ARGS) tests lib/vientiane lib/vientiane_teacher
 
 test-browser: venv browser
 	$(BIN)/python -m pytest tests/browser

@@ -1,5 +1,12 @@
 """Root conftest: applies to the doctests in lib/ as well as to tests/.
 
+It sorts every test into one of two lanes. ``slow`` (the notebooks under nbval, the browser
+tests, the classroom rehearsal, and any test marked ``slow``: builds, installs, grading runs)
+needs kernels, servers or a browser; the rest is the fast lane (``make test-fast``, ``-m "not
+slow"``). A session that selected no slow test may not start a kernel: it puts a kernel named
+python3 first on JUPYTER_PATH that refuses to start and names the test that asked for it, and
+the session fails. So a new kernel test that forgot its mark cannot slip into the fast lane.
+
 It also keeps ``make test`` from writing into the working tree: every figure the notebooks
 save goes to a temporary folder (checked against figures/ at the end, see
 tests/test_after_notebooks.py), and the tracked files are fingerprinted before the first
@@ -7,7 +14,9 @@ test so that the last test can prove that nothing changed them.
 """
 
 import os
+import sys
 import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -33,8 +42,75 @@ def pytest_configure(config):
     config.vientiane_tree = fingerprint()
 
 
+HERE = Path(__file__).resolve().parent
+SLOW_FOLDERS = (HERE / "tests" / "browser", HERE / "tests" / "hub")
+
+# The kernel the fast lane offers in place of python3: it records who asked, then exits.
+REFUSING_KERNEL = """import os, sys
+with open(sys.argv[1], "a", encoding="utf-8") as log:
+    log.write(os.environ.get("PYTEST_CURRENT_TEST", "(outside a test)") + "\\n")
+sys.exit("the fast lane starts no kernel: mark this test slow (pytest.mark.slow)")
+"""
+
+
+def is_slow(item) -> bool:
+    """A test of the slow lane: marked ``slow``, a notebook cell (nbval), a check of what the
+    notebooks wrote, or anything in tests/browser and tests/hub."""
+    path = Path(str(item.fspath)).resolve()
+    return (
+        item.get_closest_marker("slow") is not None
+        or item.get_closest_marker("after_notebooks") is not None
+        or path.suffix == ".ipynb"
+        or any(folder in path.parents for folder in SLOW_FOLDERS)
+    )
+
+
+def refuse_kernels(config) -> None:
+    """Put a python3 kernel that refuses to start first on JUPYTER_PATH (children inherit it)."""
+    import json
+
+    home = Path(tempfile.mkdtemp(prefix="vientiane-fast-lane-"))
+    spec = home / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (home / "refuse.py").write_text(REFUSING_KERNEL, encoding="utf-8")
+    log = home / "kernels-started.txt"
+    argv = [sys.executable, str(home / "refuse.py"), str(log), "-f", "{connection_file}"]
+    (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "refused", "language": "python"}))
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(home), os.environ.get("JUPYTER_PATH")]))
+    config.vientiane_kernel_log = log
+
+
 def pytest_collection_modifyitems(session, config, items):
+    for item in items:
+        if is_slow(item) and item.get_closest_marker("slow") is None:
+            item.add_marker("slow")
     # Checks of what the notebooks wrote run after the notebooks, whatever the folder order.
     later = [item for item in items if item.get_closest_marker("after_notebooks")]
     items[:] = [item for item in items if item not in later] + later
     config.vientiane_ran_notebooks = any(str(item.fspath).endswith(".ipynb") for item in items)
+
+
+def pytest_collection_finish(session):
+    # Runs after -m has deselected: no slow test left means the fast lane.
+    if session.items and not any(item.get_closest_marker("slow") for item in session.items):
+        refuse_kernels(session.config)
+
+
+@pytest.fixture(autouse=True)
+def _no_kernel_in_the_fast_lane(request):
+    # Per test, so that it holds in every pytest-xdist worker too (a worker's exit status is lost).
+    log = getattr(request.config, "vientiane_kernel_log", None)
+    yield
+    if log is not None and log.exists() and request.node.nodeid in log.read_text(encoding="utf-8"):
+        pytest.fail(f"{request.node.nodeid} started a kernel in the fast lane: mark it slow (pytest.mark.slow)")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    log = getattr(session.config, "vientiane_kernel_log", None)
+    if log is not None and log.exists():
+        asked = sorted(set(log.read_text(encoding="utf-8").split("\n")) - {""})
+        session.config.get_terminal_writer().line(
+            "the fast lane started a kernel; mark these tests slow (pytest.mark.slow):\n  " + "\n  ".join(asked),
+            red=True,
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -268,6 +268,7 @@ def test_a_wrong_answer_that_is_accepted_is_refused(files):
         authoring.author("98.3", [5], "How many?", "Five.", wrong={"five": "No."})
 
 
+@pytest.mark.slow  # a kernel
 def test_in_a_notebook_the_result_is_machine_readable_too():
     """In a kernel, check shows its text and a JSON result that the grader collects."""
     from nbformat.v4 import new_code_cell, new_notebook
@@ -282,7 +283,7 @@ def test_in_a_notebook_the_result_is_machine_readable_too():
         new_code_cell('vientiane.check("02.1", "RUS CHN")'),
     ]
     nb = new_notebook(cells=cells, metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}})
-    assert runner.run_interruptibly(runner.execute(nb, ".", cell_timeout=60)).ok  # its own thread and loop
+    assert runner.run_interruptibly(runner.execute(nb, ".", cell_timeout=600)).ok  # its own thread and loop
     results = [c.outputs[0]["data"][checks.RESULT_MIME] for c in nb.cells]
     assert results == [
         {"exercise": "02.1", "attempted": True, "right": True},

@@ -41,3 +41,16 @@ def test_every_requirement_is_pinned_in_constraints():
     }
     missing = {name for name, _ in pyproject_requirements()} - pinned
     assert not missing, f"not pinned in requirements/constraints.txt: {missing}"
+
+
+def test_every_folder_of_the_packages_is_listed_as_a_package():
+    """setuptools installs a data folder (vientiane/geo) only as a package, and otherwise warns
+    "Package would be ignored" during the first run's install: each folder is listed."""
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    folders = {
+        p.relative_to(ROOT / "lib").as_posix().replace("/", ".")
+        for top in ("vientiane", "vientiane_teacher")
+        for p in [ROOT / "lib" / top, *(ROOT / "lib" / top).rglob("*")]
+        if p.is_dir() and p.name != "__pycache__" and not p.name.endswith(".egg-info")
+    }
+    assert folders == listed

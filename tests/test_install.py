@@ -22,6 +22,7 @@ import pytest
 from tests.repo import ROOT
 from vientiane_teacher import editions, publish
 
+pytestmark = pytest.mark.slow  # builds a wheel, installs it, runs a lesson
 SOLUTION_MARK = "# Solution"
 
 

@@ -29,3 +29,12 @@ def test_every_link_for_students_points_at_the_student_branch():
             assert "branch=student" in link, link
         if "mybinder.org" in link:
             assert "/student?" in link, link
+
+
+def test_the_fast_lane_is_one_pytest_run_without_the_slow_tests_and_ci_runs_make_test():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    fast = re.search(r"^test-fast:.*\n((?:\t.*\n)+)", makefile, re.M).group(1).strip().splitlines()
+    assert len(fast) == 1 and '-m pytest -m "not slow"' in fast[0]
+    ci = [line for line in (ROOT / ".ci" / "run").read_text().splitlines() if line and not line.startswith("#")]
+    assert ci[-1] == "make test"
+    assert "`make test-fast`" in README and "make test      # the whole test suite" in README

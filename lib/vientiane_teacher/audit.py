@@ -3,9 +3,11 @@ Chromium, the WCAG 2.0/2.1 A and AA rules.
 
     python -m vientiane_teacher.audit build/html build/html-teacher
 
-``make figures`` runs it on both editions and writes the rule counts by impact to
-``build/status.md``; the browser tests run it on every page, on a JupyterLab lesson and on the
-Voilà dashboard, and allow no serious or critical violation. The README is the manual.
+``make test`` runs it (tests/browser) on every page of both editions, on each lesson in
+JupyterLab and on its Voilà dashboard, and allows no serious or critical violation; it keeps
+the editions' rule counts by impact, with the date, in ``build/accessibility.md``, which
+``make figures`` shows in ``build/status.md``. (An audit is a check, not a product: the main
+job does not wait for it.)
 """
 
 from __future__ import annotations
@@ -137,6 +139,23 @@ def report(results: dict[str, list[dict]]) -> str:
         rules = ", ".join(f"{v['id']} ({v['impact']})" for v in found) or "none"
         lines.append(f"| {page} | " + " | ".join(str(tally[i]) for i in IMPACTS) + f" | {rules} |")
     return "\n".join(lines)
+
+
+def record(results: dict[str, list[dict]], path: Path, when: str) -> None:
+    """Keep an audit's ``report`` in ``path`` (``build/accessibility.md``), saying when it ran
+    (``when``, e.g. ``2026-12-03 10:15 UTC``) and on what.
+
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "accessibility.md"
+    >>> record({"html/index.html": []}, path, "2026-12-03 10:15 UTC")
+    >>> path.read_text().splitlines()[0]
+    'Audited 2026-12-03 10:15 UTC by `make test`, on the editions made from the committed lessons.'
+    """
+    text = f"Audited {when} by `make test`, on the editions made from the committed lessons.\n\n{report(results)}\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".part")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
 
 
 def main(argv: list[str] | None = None) -> int:

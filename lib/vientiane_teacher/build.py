@@ -12,7 +12,8 @@ outputs and widget state. Then:
   widgets render from the saved state with the renderer vendored in ``vientiane_teacher/static/``
   (opened from disk: no server, no network);
 * ``build/student/``: the lessons without the teacher's cells and without outputs;
-* ``build/status.md``: what ran, how long it took, the versions used.
+* ``build/status.md``: what ran, how long it took, the versions used, and the last
+  accessibility audit of the HTML editions (``build/accessibility.md``, written by ``make test``).
 
 Everything is written to ``build/.staging-*`` first and moved into place only when every
 lesson succeeded: a failure or Ctrl-C leaves the previous results whole. A lesson runs again
@@ -49,6 +50,8 @@ from .runner import LessonError, execute, run_interruptibly
 
 VERSIONS = ("pandas", "matplotlib", "ipywidgets", "nbclient", "nbconvert", "ipykernel")
 FIGURE_FILES = {".png", ".svg", ".json"}
+NOT_AUDITED = "not audited yet: `make test` audits both HTML editions and the next build shows the result here"
+OWNER = "owner.pid"  # in a staging folder: the process id of the build that made it
 EDITIONS = ("html", "html-teacher", "student")
 
 
@@ -100,11 +103,60 @@ def build(root: Path = ROOT, force: bool = False, jobs: int | None = None, out=N
     # Longest lesson first (times of the previous build): the parallel run ends sooner.
     stale.sort(key=lambda p: -previous.get(p.stem, {}).get("seconds", 0))
     (root / "build").mkdir(exist_ok=True)
+    _remove_abandoned_staging(root / "build")
+    _check_writable(root, stale)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root / "build"))  # same disk: renames
+    (staging / OWNER).write_text(str(os.getpid()), encoding="utf-8")
     try:
         return _build(root, paths, stale, hashes, previous, staging, jobs or os.cpu_count() or 1, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _remove_abandoned_staging(folder: Path) -> None:
+    """Remove the staging folders of builds that no longer run (killed outright: SIGKILL, a
+    power cut), so that they do not pile up; a build that still runs keeps its own."""
+    for staging in folder.glob(".staging-*"):
+        try:
+            owner = int((staging / OWNER).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            owner = None
+        if owner is None and time.time() - staging.stat().st_mtime < 60:
+            continue  # just made by a build that has not written its name yet
+        if owner is not None and _running(owner):
+            continue
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
+def _check_writable(root: Path, stale: list[Path]) -> None:
+    """Every folder the build will replace something in, tried before anything is run or
+    replaced: a read-only figures/ (a hub image, a mount) stops the build here, named, and
+    not halfway through moving the results into place."""
+    folders = [root, root / "build", *(root / "build" / e for e in EDITIONS), root / "figures"]
+    folders += [root / "notebooks"] if stale else []
+    for folder in folders:
+        if not folder.is_dir():
+            continue  # made by the build: its parent is checked
+        probe = folder / f".vientiane-write-test-{os.getpid()}"
+        try:
+            probe.write_bytes(b"")
+            probe.unlink()
+            writable = os.access(folder, os.W_OK)  # a folder that is moved must be writable itself
+            error = None if writable else "permission denied"
+        except OSError as problem:
+            error = problem.strerror or str(problem)
+        if error:
+            raise BuildFailed(f"cannot write to {folder} ({error}). Nothing was changed.")
 
 
 def _tools_hash(root: Path) -> str:
@@ -144,8 +196,8 @@ def _build(root, paths, stale, hashes, previous, staging, jobs, out) -> list[Out
         seconds = round(o.seconds, 1) if o.state == "ran" else previous.get(o.lesson, {}).get("seconds", 0)
         names = sorted(f.name for f in figures.glob(f"{o.lesson[:2]}_*") if f.suffix in FIGURE_FILES)
         record[o.lesson] = {"inputs": hashes[o.lesson], "seconds": seconds, "figures": names}
-    accessibility = _audit(staging / "build", out)
-    (staging / "build" / "accessibility.md").write_text(accessibility + "\n", encoding="utf-8")
+    # The accessibility audit is a check, run by `make test`: the page shows its last result.
+    accessibility = read_text(root / "build" / "accessibility.md")
     (staging / "build" / "status.md").write_text(status_report(outcomes, accessibility), encoding="utf-8")
     (staging / "build" / "inputs.json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     (staging / "build" / "editions.json").write_text(json.dumps({"tools": _tools_hash(root)}) + "\n", encoding="utf-8")
@@ -201,7 +253,6 @@ def _commit(root: Path, staging: Path, ran: list[str]) -> None:
             _swap(staging / "build" / name, root / "build" / name, old / name)
         os.replace(staging / "build" / "status.md", root / "build" / "status.md")
         os.replace(staging / "build" / "editions.json", root / "build" / "editions.json")
-        os.replace(staging / "build" / "accessibility.md", root / "build" / "accessibility.md")
         # Last: a build stopped before this line runs these lessons again next time.
         os.replace(staging / "build" / "inputs.json", root / "build" / "inputs.json")
     finally:
@@ -286,8 +337,9 @@ async def run_lesson(path: Path, env: dict, log: Path, inputs: str) -> str:
 
 
 def status_report(outcomes: list[Outcome], accessibility: str = "") -> str:
-    """``build/status.md``: each lesson's state and time, the versions used, and the
-    accessibility audit of the HTML editions (``accessibility``, Markdown).
+    """``build/status.md``: each lesson's state and time, the versions used, and the last
+    accessibility audit of the HTML editions (``accessibility``: ``build/accessibility.md``,
+    Markdown with its date, which ``make test`` writes).
 
     >>> print(status_report([Outcome("00_start_here", "ran", 3.14)]).splitlines()[4])
     | 00_start_here | ran | 3.1 |
@@ -299,23 +351,8 @@ def status_report(outcomes: list[Outcome], accessibility: str = "") -> str:
     versions = [f"- Python {sys.version.split()[0]}", *(f"- {name} {version(name)}" for name in VERSIONS)]
     head = ["# Build status", "", "| lesson | state | seconds |", "| --- | --- | --- |"]
     audit = ["", "Accessibility of the HTML editions (axe-core, WCAG 2.1 A and AA; rules violated, by impact):", ""]
-    audit += [accessibility.strip() or "not audited"]
+    audit += [accessibility.strip() or NOT_AUDITED]
     return "\n".join([*head, *rows, "", "Versions:", "", *versions, *audit, ""])
-
-
-def _audit(editions_folder: Path, out) -> str:
-    """The axe-core audit of the two HTML editions, as Markdown; a line saying why when it cannot run."""
-    from . import audit
-
-    if os.environ.get("VIENTIANE_AUDIT") == "0":
-        return "not audited (VIENTIANE_AUDIT=0)"
-    if audit.chromium() is None:
-        return "not audited: Debian's chromium is not installed (as root, `make browser` installs it)"
-    print("auditing the HTML editions for accessibility (axe-core)", file=out, flush=True)
-    try:
-        return audit.report(audit.audit_folders(editions_folder / "html", editions_folder / "html-teacher"))
-    except Exception as error:  # an audit that cannot run must not cost the teacher the build
-        return f"not audited: {type(error).__name__}: {error}"
 
 
 # ------------------------------------------------------------------------------ command line

@@ -86,16 +86,25 @@ def student_tree(root: Path) -> dict[str, bytes]:
 
 
 def students_pyproject(text: str) -> str:
-    """The collection's pyproject.toml, installing the students' library only.
+    """The collection's pyproject.toml, installing the students' library only (``vientiane``
+    and its data folders, not ``vientiane_teacher``).
 
-    >>> print(students_pyproject('packages = ["vientiane", "vientiane_teacher"]\\n'
-    ...                          '[tool.setuptools.package-data]\\nvientiane_teacher = ["static/*"]\\n'))
-    packages = ["vientiane"]
+    >>> print(students_pyproject('packages = ["vientiane", "vientiane.geo", "vientiane_teacher", "vientiane_teacher.static"]\\n'
+    ...                          '[tool.setuptools.package-data]\\n"vientiane.geo" = ["*"]\\n'
+    ...                          '"vientiane_teacher.static" = ["*"]\\nvientiane_teacher = ["x"]\\n'))
+    packages = ["vientiane", "vientiane.geo"]
     [tool.setuptools.package-data]
+    "vientiane.geo" = ["*"]
     <BLANKLINE>
     """
-    text = re.sub(r"packages = \[[^\]]*\]", 'packages = ["vientiane"]', text)
-    return re.sub(r"(?m)^vientiane_teacher = .*\n", "", text)
+
+    def students_only(listed: re.Match) -> str:
+        names = re.findall(r'"([^"]+)"', listed.group(1))
+        kept = [n for n in names if n.split(".")[0] != "vientiane_teacher"]
+        return "packages = [" + ", ".join(f'"{n}"' for n in kept) + "]"
+
+    text = re.sub(r"packages = \[([^\]]*)\]", students_only, text)
+    return re.sub(r'(?m)^"?vientiane_teacher[."= ].*\n', "", text)
 
 
 def publish(root: Path = ROOT, branch: str = BRANCH, out=None) -> str | None:

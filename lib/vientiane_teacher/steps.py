@@ -91,16 +91,51 @@ class StampInputs(Step):
 
 
 class CoalesceStreams(CoalesceStreamsPreprocessor):
-    """One stream output where the kernel sent several: how a ``print`` is cut into messages
-    depends on timing (a busy machine flushes more often), the saved notebook must not.
+    """One output per stream for each run of printed text, in the cells and in the saved state
+    of Output widgets: how a ``print`` is cut into messages, and whether stdout or stderr comes
+    first, depends on timing (a busy machine flushes more often); the saved notebook must not.
 
     >>> from nbformat.v4 import new_code_cell, new_notebook, new_output
-    >>> cell = new_code_cell(outputs=[new_output("stream", text="a"), new_output("stream", text="b\\n")])
-    >>> [o.text for o in CoalesceStreams()(new_notebook(cells=[cell]), {})[0].cells[0].outputs]
-    ['ab\\n']
+    >>> parts = [new_output("stream", name=n, text=t) for n, t in [("stdout", "a"), ("stderr", "!"), ("stdout", "b")]]
+    >>> nb, _ = CoalesceStreams()(new_notebook(cells=[new_code_cell(outputs=parts)]), {})
+    >>> [(o.name, o.text) for o in nb.cells[0].outputs]
+    [('stdout', 'ab'), ('stderr', '!')]
     """
 
     enabled = Bool(True)
+
+    def preprocess(self, nb, resources):
+        nb, resources = super().preprocess(nb, resources)
+        for model in nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {}).values():
+            outputs = model.get("state", {}).get("outputs")
+            if model.get("model_name") == "OutputModel" and outputs:
+                holder = nbformat.from_dict({"outputs": outputs})
+                model["state"]["outputs"] = self.preprocess_cell(holder, resources, -1)[0]["outputs"]
+        return nb, resources
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        cell["outputs"] = streams_in_order(cell.get("outputs", []))
+        return super().preprocess_cell(cell, resources, cell_index)
+
+
+def streams_in_order(outputs: list) -> list:
+    """Each run of consecutive stream outputs sorted by stream, stdout first (a stable sort:
+    the text of each stream keeps its order); other outputs stay where they are.
+
+    >>> [o["name"] for o in streams_in_order([{"output_type": "stream", "name": "stderr"},
+    ...                                       {"output_type": "stream", "name": "stdout"}])]
+    ['stdout', 'stderr']
+    """
+    ordered, run = [], []
+    for output in [*outputs, None]:
+        if output is not None and output.get("output_type") == "stream":
+            run.append(output)
+            continue
+        ordered += sorted(run, key=lambda o: o.get("name") != "stdout")
+        run = []
+        if output is not None:
+            ordered.append(output)
+    return ordered
 
 
 class StableWidgetIds(Step):

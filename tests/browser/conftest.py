@@ -19,7 +19,7 @@ from tests.ci import unavailable
 from tests.repo import ROOT
 from vientiane_teacher import lessons, present
 
-from .jupyter_browser import CHROMIUM_FLAGS, VIEWPORT, isolated_env, lab_server
+from .jupyter_browser import ACTION_WAIT, CHROMIUM_FLAGS, SERVER_WAIT, VIEWPORT, isolated_env, lab_server
 
 
 def _lessons_with_explorers() -> list[tuple[Path, int]]:
@@ -73,8 +73,8 @@ def context(chromium, tmp_path_factory):
             args=CHROMIUM_FLAGS,
         )
         context.route("**/*", _local_only)
-        context.set_default_timeout(30_000)
-        context.set_default_navigation_timeout(60_000)
+        context.set_default_timeout(ACTION_WAIT)
+        context.set_default_navigation_timeout(SERVER_WAIT)
         try:
             yield context
         finally:

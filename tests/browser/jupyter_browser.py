@@ -25,6 +25,12 @@ from vientiane_teacher.present import free_port
 
 SCREENSHOTS = ROOT / "build" / "screenshots"
 VIEWPORT = {"width": 1280, "height": 900}
+# Limits (milliseconds, as Playwright counts) far above what each wait costs here (server 2 s,
+# a lesson's Run All 1-2 s, an explorer's redraw well under 1 s): reached only when something
+# is broken, never because both cores are busy. Waits that succeed cost no more for it.
+SERVER_WAIT = 180_000  # a server listening and answering; a page loaded
+ACTION_WAIT = 90_000  # an element shown, an output changed after a key press
+RUN_ALL_WAIT = 600_000  # every cell of a lesson run in the browser
 
 # What a page shows instead of a widget when something is broken.
 BROKEN = (
@@ -100,7 +106,7 @@ class Server:
         if self.process is not None:
             stop(self.process)
 
-    def wait_listening(self, timeout: float = 60) -> None:
+    def wait_listening(self, timeout: float = SERVER_WAIT / 1000) -> None:
         """Until the port accepts connections (a bare connect: asking Voila for / would run the lesson)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -113,7 +119,7 @@ class Server:
                 time.sleep(0.2)
         raise TimeoutError(f"server not listening after {timeout} s:\n{self.log_tail()}")
 
-    def wait_api(self, timeout: float = 60) -> None:
+    def wait_api(self, timeout: float = SERVER_WAIT / 1000) -> None:
         """Until Jupyter's /api/status answers (JupyterLab)."""
         self.wait_listening(timeout)
         deadline = time.monotonic() + timeout
@@ -228,7 +234,7 @@ def _cmdline(pid: int) -> bytes:
 SNAPSHOT_JS = "el => el.innerText + '\\n' + [...el.querySelectorAll('img')].map(i => i.src).join('\\n')"
 
 
-def wait_for_explorers(page, mode: str, expected: int, timeout: float = 60_000):
+def wait_for_explorers(page, mode: str, expected: int, timeout: float = SERVER_WAIT):
     """Wait until ``expected`` explorers show in outputs, or something broken shows; then check.
 
     Returns the explorers' locators. Fails with what the outputs say instead.
@@ -255,7 +261,7 @@ def output_snapshot(explorer) -> str:
     return explorer.locator(".vientiane-output").first.evaluate(SNAPSHOT_JS)
 
 
-def operate_first_control(page, explorer, timeout: float = 30_000) -> str:
+def operate_first_control(page, explorer, timeout: float = ACTION_WAIT) -> str:
     """Change the explorer's first control as a user would; wait until its output changes.
 
     Only a changed output proves a live kernel: restored widgets move without one.
@@ -319,18 +325,24 @@ def _excerpt(text: str, needle: str, width: int = 200) -> str:
 # ------------------------------------------------------------------------- JupyterLab
 
 
-def lab_open(page, server: Server, path: str, timeout: float = 60_000) -> None:
+def lab_open(page, server: Server, path: str, timeout: float = SERVER_WAIT) -> None:
     """Open a notebook in Lab and wait until its kernel is connected and idle."""
     # ?reset: start from an empty workspace, not with the notebooks an earlier test opened.
     page.goto(server.url(f"lab/tree/{path}?reset"), wait_until="domcontentloaded", timeout=timeout)
     page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=timeout)
     # The execution indicator says idle before the kernel is connected; a Run All then is lost.
+    # On a busy machine even both of those held once while Run All was dropped: wait for the
+    # notebook's own session to say its kernel is connected and idle too.
     page.wait_for_function(
         """() => {
             const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
             const status = panel && panel.querySelector('.jp-Notebook-ExecutionIndicator');
             const name = document.querySelector("[data-jp-item-name='kernelName']");
-            return status && status.dataset.status === 'idle' && name && !/No Kernel/.test(name.innerText);
+            const widget = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+            const context = widget && widget.sessionContext;
+            const kernel = context && context.isReady && context.session && context.session.kernel;
+            return status && status.dataset.status === 'idle' && name && !/No Kernel/.test(name.innerText)
+                && kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
         }""",
         timeout=timeout,
     )
@@ -341,7 +353,7 @@ def lab_command(page, command: str) -> None:
     page.evaluate("c => window.jupyterapp.commands.execute(c)", command)
 
 
-def lab_run_all(page, timeout: float = 180_000) -> None:
+def lab_run_all(page, timeout: float = RUN_ALL_WAIT) -> None:
     """Clear the saved outputs, Run All, and wait until every code cell ran.
 
     Clearing first matters: the committed outputs carry the same prompts [1], [2], … a
@@ -350,11 +362,11 @@ def lab_run_all(page, timeout: float = 180_000) -> None:
     lab_command(page, "notebook:clear-all-cell-outputs")
     page.wait_for_function(
         "() => ![...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].some(p => /\\d/.test(p.innerText))",
-        timeout=30_000,
+        timeout=ACTION_WAIT,
     )
     lab_command(page, "notebook:run-all-cells")
     prompts_js = "[...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].map(p => p.innerText)"
-    page.wait_for_function(f"() => {prompts_js}.some(p => /\\[(\\*|\\d+)\\]/.test(p))", timeout=15_000)
+    page.wait_for_function(f"() => {prompts_js}.some(p => /\\[(\\*|\\d+)\\]/.test(p))", timeout=ACTION_WAIT)
     # Finished: the kernel idle and no cell queued or running. A cell that raised stops the
     # run and leaves the cells after it at [ ], which the check below reports.
     page.wait_for_function(

@@ -1,5 +1,9 @@
-"""Every explorer of every lesson renders and responds in JupyterLab, run fresh and as saved."""
+"""Every explorer of every lesson renders and responds in JupyterLab, run fresh and as saved;
+the run lesson's content passes axe and every explorer works from the keyboard."""
 
+from vientiane_teacher import audit
+
+from .accessibility import NOTEBOOK, check, operate_by_keyboard
 from .jupyter_browser import (
     lab_open,
     lab_run_all,
@@ -10,8 +14,11 @@ from .jupyter_browser import (
 )
 
 
-def test_lesson_runs_in_lab(lab, page, lesson):
-    """Run All on a copy of the lesson: every explorer renders, and its first control redraws it."""
+def test_lesson_runs_in_lab_passes_axe_and_works_from_the_keyboard(lab, page, lesson):
+    """Run All on a copy of the lesson: every explorer renders, and its first control redraws
+    it. Then, on the same run, the lesson's content (its prose and outputs, not JupyterLab's
+    own menus and editors) passes axe, and each explorer's first control is reached with Tab
+    and changed with the keyboard, and its result updates."""
     path, expected = lesson
     try:
         lab_open(page, lab, f"run/notebooks/{path.name}")
@@ -21,6 +28,11 @@ def test_lesson_runs_in_lab(lab, page, lesson):
             explorer.scroll_into_view_if_needed()
             operate_first_control(page, explorer)
         screenshot(page, f"lab-{path.stem}", top=explorers[0])
+        found = audit.violations(page, include=[f"{NOTEBOOK} .jp-MarkdownOutput", f"{NOTEBOOK} .jp-OutputArea"])
+        check(f"JupyterLab {path.name}", found)
+        for explorer in explorers:
+            explorer.scroll_into_view_if_needed()
+            operate_by_keyboard(page, explorer)
     finally:
         lab.shutdown_kernels()
 

@@ -14,13 +14,24 @@ import os
 import pytest
 
 from vientiane import widgets
+from vientiane_teacher import audit
 
-from .jupyter_browser import VIEWPORT, operate_first_control, present_server, screenshot, wait_for_explorers
+from .accessibility import check, operate_by_keyboard
+from .jupyter_browser import (
+    SERVER_WAIT,
+    VIEWPORT,
+    operate_first_control,
+    present_server,
+    screenshot,
+    wait_for_explorers,
+)
 
 LOADS = int(os.environ.get("VIENTIANE_VOILA_LOADS", "3"))
 
 
 def test_lesson_presents_in_voila(context, project, jupyter_env, tmp_path, lesson):
+    """Each load shows every explorer and no code, and each explorer responds; on the first
+    load the dashboard also passes axe and every explorer works from the keyboard."""
     path, expected = lesson
     with present_server(project / "run" / "notebooks" / path.name, tmp_path, jupyter_env) as server:
         server.wait_listening()
@@ -29,11 +40,14 @@ def test_lesson_presents_in_voila(context, project, jupyter_env, tmp_path, lesso
             page.set_viewport_size(VIEWPORT)
             try:
                 # A hung page never completes: every wait below is bounded.
-                page.goto(server.url(), wait_until="domcontentloaded", timeout=60_000)
+                page.goto(server.url(), wait_until="domcontentloaded", timeout=SERVER_WAIT)
                 explorers = wait_for_explorers(page, "voila", expected)
                 assert not page.locator(".jp-CodeCell .jp-InputArea").count(), "the dashboard shows code"
                 if load == 0:  # what the class sees first: the title and the first explorer
                     screenshot(page, f"voila-{path.stem}")
+                    check(f"Voila {path.name}", audit.violations(page))
+                    for explorer in explorers:
+                        operate_by_keyboard(page, explorer)
                 for explorer in explorers:
                     operate_first_control(page, explorer)
             except Exception as error:
