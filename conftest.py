@@ -44,6 +44,8 @@ def pytest_configure(config):
 
 HERE = Path(__file__).resolve().parent
 SLOW_FOLDERS = (HERE / "tests" / "browser", HERE / "tests" / "hub")
+# Module doctests that start a kernel (the runner's example runs a notebook).
+KERNEL_DOCTESTS = {"vientiane_teacher.runner"}
 
 # The kernel the fast lane offers in place of python3: it records who asked, then exits.
 REFUSING_KERNEL = """import os, sys
@@ -55,12 +57,13 @@ sys.exit("the fast lane starts no kernel: mark this test slow (pytest.mark.slow)
 
 def is_slow(item) -> bool:
     """A test of the slow lane: marked ``slow``, a notebook cell (nbval), a check of what the
-    notebooks wrote, or anything in tests/browser and tests/hub."""
+    notebooks wrote, a doctest that starts a kernel, or anything in tests/browser and tests/hub."""
     path = Path(str(item.fspath)).resolve()
     return (
         item.get_closest_marker("slow") is not None
         or item.get_closest_marker("after_notebooks") is not None
         or path.suffix == ".ipynb"
+        or item.name in KERNEL_DOCTESTS
         or any(folder in path.parents for folder in SLOW_FOLDERS)
     )
 

@@ -97,3 +97,13 @@ def test_stream_outputs_are_one_however_the_kernel_cut_them():
     nb = new_notebook(cells=[new_code_cell(outputs=[*cut, shown, new_output("stream", text="d\n")])])
     nb, _ = steps.CoalesceStreams()(nb, {})
     assert [o.get("text", "display") for o in nb.cells[0].outputs] == ["ab\nc\n", "display", "d\n"]
+
+
+def test_coalescing_leaves_markdown_cells_valid():
+    """A Markdown cell has no outputs: a step that gave it some would write an invalid notebook."""
+    import nbformat
+
+    nb = new_notebook(cells=[new_markdown_cell("# Title"), new_code_cell(outputs=[new_output("stream", text="a")])])
+    nb, _ = steps.CoalesceStreams()(nb, {})
+    assert "outputs" not in nb.cells[0]
+    nbformat.validate(nb)

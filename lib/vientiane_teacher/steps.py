@@ -114,6 +114,8 @@ class CoalesceStreams(CoalesceStreamsPreprocessor):
         return nb, resources
 
     def preprocess_cell(self, cell, resources, cell_index):
+        if cell.get("cell_type", "code") != "code":  # an Output widget's holder has no type
+            return cell, resources
         cell["outputs"] = streams_in_order(cell.get("outputs", []))
         return super().preprocess_cell(cell, resources, cell_index)
 
