@@ -7,8 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 import conftest
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.repo import ROOT
 
 
 def test_the_fast_lane_refuses_a_kernel_and_names_the_test(monkeypatch):
@@ -34,5 +33,11 @@ def test_the_fast_lane_refuses_a_kernel_and_names_the_test(monkeypatch):
     ],
 )
 def test_browser_hub_and_notebooks_are_slow_by_where_they_are(path, slow):
-    item = SimpleNamespace(fspath=ROOT / path, get_closest_marker=lambda name: None)
+    item = SimpleNamespace(fspath=ROOT / path, name=Path(path).stem, get_closest_marker=lambda name: None)
     assert conftest.is_slow(item) is slow
+
+
+def test_the_runners_doctest_which_starts_a_kernel_is_slow():
+    path = ROOT / "lib" / "vientiane_teacher" / "runner.py"
+    item = SimpleNamespace(fspath=path, name="vientiane_teacher.runner", get_closest_marker=lambda name: None)
+    assert conftest.is_slow(item)
