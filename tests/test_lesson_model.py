@@ -107,3 +107,48 @@ def test_coalescing_leaves_markdown_cells_valid():
     nb, _ = steps.CoalesceStreams()(nb, {})
     assert "outputs" not in nb.cells[0]
     nbformat.validate(nb)
+
+
+def _teacher_modules() -> dict:
+    import ast
+
+    folder = ROOT / "lib" / "vientiane_teacher"
+    return {p.stem: ast.parse(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.py"))}
+
+
+def test_the_teachers_tools_have_no_import_cycle():
+    """Issue 15: no cycle anywhere in lib/ (tests/test_api.py holds the students' library)."""
+    import ast
+
+    modules = _teacher_modules()
+    graph = {}
+    for name, tree in modules.items():
+        found = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                found |= {node.module.split(".")[0]} if node.module else {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("vientiane_teacher."):
+                found.add(node.module.split(".")[1])
+        graph[name] = (found & set(modules)) - {name, "__init__"}
+
+    def visit(module, path):
+        for imported in sorted(graph.get(module, ())):
+            assert imported not in path, f"import cycle: {' -> '.join([*path, imported])}"
+            visit(imported, [*path, imported])
+
+    for module in graph:
+        visit(module, [module])
+
+
+def test_one_module_runs_kernels():
+    """Only the runner makes a notebook client: build, grade and the tests go through it."""
+    import ast
+
+    users = sorted(
+        name
+        for name, tree in _teacher_modules().items()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom | ast.Import)
+        and any((getattr(node, "module", None) or a.name).startswith("nbclient") for a in node.names)
+    )
+    assert set(users) == {"runner"}, f"modules that import nbclient: {users}"
