@@ -22,6 +22,8 @@ import threading
 from collections import Counter
 from pathlib import Path
 
+from .files import atomic_write
+
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 IMPACTS = ("critical", "serious", "moderate", "minor")
 CHROMIUM = "/usr/bin/chromium"
@@ -152,10 +154,7 @@ def record(results: dict[str, list[dict]], path: Path, when: str) -> None:
     'Audited 2026-12-03 10:15 UTC by `make test`, on the editions made from the committed lessons.'
     """
     text = f"Audited {when} by `make test`, on the editions made from the committed lessons.\n\n{report(results)}\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".part")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
+    atomic_write(path, text)
 
 
 def main(argv: list[str] | None = None) -> int:
