@@ -6,6 +6,7 @@ never touch the real notebooks/ or figures/.
 """
 
 import html
+import itertools
 import json
 import os
 import re
@@ -166,7 +167,7 @@ def test_html_editions_load_no_script_from_the_network(built, edition):
         for tag, body in re.findall(r"<script\b([^>]*)>(.*?)</script>", text, flags=re.S):
             source = re.search(r"\bsrc=[\"']?([^\"' >]*)", tag)
             assert not (source and re.match(r"(https?:)?//", source.group(1))), (page, tag)
-            if "application/vnd.jupyter" not in tag:  # widget state is data, not a script
+            if "application/vnd.jupyter" not in tag and "application/ld+json" not in tag:  # data, not scripts
                 assert not re.search(r"https?://", body), (page, body[:200])
     first = (pages / "00_first.html").read_text(encoding="utf-8")
     assert '<script src="require.js">' in first and "var widgetRendererSrc = 'embed-amd.js';" in first
@@ -247,21 +248,21 @@ def test_a_change_to_the_teacher_tools_runs_no_lesson_again(project):
 
 
 def test_no_page_of_the_students_html_shows_a_solution_of_the_real_lessons(tmp_path):
-    """The students' HTML of every lesson, made from the committed notebooks: no line of a
-    solution's source and none of its outputs appears on the page."""
+    """The students' and the self-study HTML of every lesson, made from the committed notebooks:
+    no line of a solution's source and none of its outputs appears on the page."""
     from vientiane_teacher import editions, lessons
 
     teacher = {p.stem: nbformat.read(p, as_version=4) for p in lessons.lessons(ROOT)}
-    students = {name: editions.student_notebook(nb, keep_outputs=True) for name, nb in teacher.items()}
-    editions._html_edition(tmp_path / "html", students, {n: n for n in teacher}, student=True)
-    for name, nb in teacher.items():
-        page = _text_of(tmp_path / "html" / f"{name}.html")
+    editions.editions({name: nbformat.writes(nb) for name, nb in teacher.items()}, tmp_path)
+    for edition, name in itertools.product(("html", "html-self-study"), teacher):
+        nb = teacher[name]
+        page = _text_of(tmp_path / edition / f"{name}.html")
         hidden = [c for c in nb.cells if lessons.roles(c) & set(lessons.TEACHER_ONLY)]
         assert hidden, f"{name} has no solution to hide"
         public = {line for c in nb.cells if c not in hidden for line in _lines(c)}  # e.g. the check call
         for cell in hidden:
             shown = [line for line in _lines(cell) if line not in public and line in page]
-            assert not shown, f"{name}: the students' page shows {shown}"
+            assert not shown, f"{edition}/{name}: the students' page shows {shown}"
 
 
 def _lines(cell) -> list[str]:
@@ -279,7 +280,8 @@ def test_every_figure_in_the_html_has_its_alt_text(tmp_path):
     from vientiane_teacher import editions, lessons
 
     teacher = {p.stem: nbformat.read(p, as_version=4) for p in lessons.lessons(ROOT)}
-    editions._html_edition(tmp_path / "html", teacher, {n: n for n in teacher}, student=False)
+    about = {n: {"title": n} for n in teacher}
+    editions._html_edition(tmp_path / "html", teacher, {n: n for n in teacher}, "teacher", {}, about)
     alts = [json.loads(p.read_text(encoding="utf-8"))["alt"] for p in (ROOT / "figures").glob("*.json")]
     found = []
     for name in teacher:

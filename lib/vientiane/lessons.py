@@ -47,16 +47,23 @@ def table(folder: str | Path = "."):
     """
     import pandas as pd
 
-    rows = []
-    for path in sorted(Path(folder).glob(LESSON_FILES)):
-        text = first_cell(path)
-        title, time, question = _TITLE.search(text), _TIME.search(text), _QUESTION.search(text)
-        rows.append(
-            {
-                "lesson": path.name[:2],
-                "title": title.group(2).strip() if title else path.stem,
-                "minutes": int(time.group(1)) if time else None,
-                "question": question.group(1).strip() if question else "",
-            }
-        )
+    rows = [
+        {"lesson": path.name[:2], **summary(first_cell(path), path.stem)}
+        for path in sorted(Path(folder).glob(LESSON_FILES))
+    ]
     return pd.DataFrame(rows, columns=["lesson", "title", "minutes", "question"])
+
+
+def summary(first: str, fallback: str = "") -> dict:
+    """The title, estimated minutes and question that a lesson's first cell (``first``) gives;
+    ``fallback`` is the title when the cell has none.
+
+    >>> summary("\\n".join(["# 04 · Security architecture", "*Estimated time: 25 minutes*", "**Question:** Is it true?"]))
+    {'title': 'Security architecture', 'minutes': 25, 'question': 'Is it true?'}
+    """
+    title, time, question = _TITLE.search(first), _TIME.search(first), _QUESTION.search(first)
+    return {
+        "title": title.group(2).strip() if title else fallback,
+        "minutes": int(time.group(1)) if time else None,
+        "question": question.group(1).strip() if question else "",
+    }

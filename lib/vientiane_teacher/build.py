@@ -52,7 +52,7 @@ VERSIONS = ("pandas", "matplotlib", "ipywidgets", "nbclient", "nbconvert", "ipyk
 FIGURE_FILES = {".png", ".svg", ".json"}
 NOT_AUDITED = "not audited yet: `make test` audits both HTML editions and the next build shows the result here"
 OWNER = "owner.pid"  # in a staging folder: the process id of the build that made it
-EDITIONS = ("html", "html-teacher", "student")
+EDITIONS = ("html", "html-teacher", "student", "self-study", "html-self-study")
 
 
 class BuildFailed(Exception):
@@ -90,7 +90,10 @@ def build(root: Path = ROOT, force: bool = False, jobs: int | None = None, out=N
     hashes = input_hashes(root)
     previous = read_json(root / "build" / "inputs.json")
     stale = [p for p in paths if force or not _up_to_date(root, p.stem, hashes[p.stem], previous)]
-    indexes = [root / "figures" / "index.csv", *(root / "build" / e / "index.html" for e in EDITIONS[:2])]
+    indexes = [
+        root / "figures" / "index.csv",
+        *(root / "build" / e / "index.html" for e in EDITIONS if e.startswith("html")),
+    ]
     tools = _tools_hash(root)
     same_tools = read_json(root / "build" / "editions.json").get("tools") == tools
     if not stale and set(previous) == set(hashes) and same_tools and all(p.exists() for p in indexes):

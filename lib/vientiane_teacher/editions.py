@@ -21,16 +21,40 @@ import html
 import io
 import itertools
 import json
+import re
 import shutil
 import uuid
 from pathlib import Path
 
-from .lessons import TEACHER_ONLY, title_of
+from .lessons import TEACHER_ONLY, text, title_of
+from .model_answers import model_answers, rubric_levels
+from .steps import AddModelAnswers, LinkPages, apply
 
 STATIC = Path(__file__).resolve().parent / "static"  # the vendored widget renderer
 TITLE = "Lavrov in Vientiane, July 2016"
 STUDENT_DOCUMENTS = ("glossary", "reading_list")  # notebooks/<name>.md, for everyone
 TEACHER_DOCUMENTS = ("teacher_guide",)  # notebooks/<name>.md, teacher edition only
+# What tests/browser/test_accessibility.py holds true of every page (axe-core, alt text).
+ACCESSIBILITY = (
+    "Every figure has alt text written from the data; the pages pass the axe-core audit (WCAG 2.0 and 2.1,"
+    " levels A and AA) that the collection's tests run, with no serious or critical violation."
+)
+# The index pages' introductions, by edition.
+INTRODUCTIONS = {
+    "student": (
+        "Lessons on one episode of diplomacy: Russia's Foreign Minister Sergei Lavrov at the ASEAN meetings"
+        ' in Vientiane, Laos, on 25-26 July 2016, and Moscow\'s call for an Asia-Pacific "umbrella" security'
+        " structure. Start with 00, then work through them in order. Each lesson says how long it takes and"
+        " which question it answers; download its notebook to run it yourself."
+    ),
+    "self-study": (
+        "The lessons for working alone: after every discussion and written task a folded model answer"
+        " with its rubric. Write your own answer first, then open the model and compare. Start with 00"
+        " (how to run the lessons and read the article); then go in order: each lesson builds on the one"
+        " before. Each lesson says how long it takes and which question it answers."
+    ),
+    "teacher": "The lessons with their worked solutions and the teacher's notes, and the teacher guide.",
+}
 
 
 def documents(root: Path | None = None) -> dict[str, str]:
@@ -86,7 +110,7 @@ body.jp-Notebook{--jp-mirror-editor-atom-color:#4040c0;--jp-mirror-editor-bracke
 /* Links in running text are underlined, not told apart by colour alone (axe: link-in-text-block). */
 body .jp-RenderedHTMLCommon a:link,body .jp-RenderedHTMLCommon a:visited{text-decoration:underline}
 </style>{% endblock %}
-{% block body_header %}{{ super() }}{{ resources.vientiane_nav }}{% endblock %}
+{% block body_header %}{{ super() }}{{ resources.vientiane_jsonld }}{{ resources.vientiane_nav }}{% endblock %}
 {% block body_footer %}{{ resources.vientiane_nav }}{{ super() }}{% endblock %}
 {#- The figure's alt text (written from the data, kept in the output's metadata) as the img's alt. -#}
 {% block data_png scoped %}
@@ -100,11 +124,15 @@ body .jp-RenderedHTMLCommon a:link,body .jp-RenderedHTMLCommon a:visited{text-de
 
 
 def editions(notebooks: dict[str, str], folder: Path, docs: dict[str, str] | None = None) -> None:
-    """Write the three editions into ``folder``: ``html/`` (students), ``html-teacher/`` and
-    ``student/`` (notebooks without teacher cells or outputs).
+    """Write the editions into ``folder``: ``html/`` (students), ``html-teacher/``,
+    ``student/`` (notebooks without teacher cells or outputs: the class edition), and the
+    self-study edition, ``self-study/`` (notebooks) and ``html-self-study/``: the student
+    edition plus the guide's folded model answers after each discussion and written task.
 
     ``notebooks`` maps each lesson's name to its executed notebook's text; ``docs`` the
-    Markdown documents by name (default: ``documents()``, those of the collection).
+    Markdown documents by name (default: ``documents()``, those of the collection). Each
+    students' HTML edition carries its own notebooks (``notebooks/``), so the folder can be
+    handed out alone.
 
     Example (it writes every edition, so it is not a doctest)::
 
@@ -117,16 +145,36 @@ def editions(notebooks: dict[str, str], folder: Path, docs: dict[str, str] | Non
     names = sorted(notebooks)
     teacher = {name: nbformat.reads(notebooks[name], as_version=4) for name in names}
     titles = {name: title_of(teacher[name], name) for name in names}
+    about = {name: lesson_summary(teacher[name], titles[name]) for name in names}
+    guide = docs.get("teacher_guide", "")
+    answers = model_answers(guide) if guide else {}
+    levels = rubric_levels(guide) if guide else ""
+
+    def self_study(name: str, keep_outputs: bool = False):
+        step = AddModelAnswers(lesson=name[:2], rubric=levels, **answers.get(name[:2], {}))
+        return apply(student_notebook(teacher[name], keep_outputs), step)[0]
+
     students = {name: student_notebook(teacher[name], keep_outputs=True) for name in names}
-    _html_edition(Path(folder) / "html", students, titles, student=True, docs=public)
+    class_notebooks = {name: student_notebook(teacher[name]) for name in names}
+    self_notebooks = {name: self_study(name) for name in names}
+    folder = Path(folder)
+    _html_edition(folder / "html", students, titles, "student", public, about, class_notebooks)
+    self_pages = {name: self_study(name, keep_outputs=True) for name in names}
+    _html_edition(folder / "html-self-study", self_pages, titles, "self-study", public, about, self_notebooks)
     teachers_docs = public | {name: docs[name] for name in TEACHER_DOCUMENTS if name in docs}
-    _html_edition(Path(folder) / "html-teacher", teacher, titles, student=False, docs=teachers_docs)
-    notebooks_folder = Path(folder) / "student"
-    notebooks_folder.mkdir(parents=True)
-    for name in names:
-        nbformat.write(student_notebook(teacher[name]), notebooks_folder / f"{name}.ipynb")
-    for name, text in public.items():  # never a teacher document
-        (notebooks_folder / f"{name}.md").write_text(text, encoding="utf-8")
+    _html_edition(folder / "html-teacher", teacher, titles, "teacher", teachers_docs, about)
+    for edition, copies in (("student", class_notebooks), ("self-study", self_notebooks)):
+        _write_notebooks(folder / edition, copies, public)
+
+
+def _write_notebooks(target: Path, notebooks: dict, docs: dict) -> None:
+    import nbformat
+
+    target.mkdir(parents=True)
+    for name, nb in notebooks.items():
+        nbformat.write(nb, target / f"{name}.ipynb")
+    for name, document in docs.items():  # never a teacher document
+        (target / f"{name}.md").write_text(document, encoding="utf-8")
 
 
 def student_notebook(nb, keep_outputs: bool = False):
@@ -139,14 +187,62 @@ def student_notebook(nb, keep_outputs: bool = False):
     >>> [c.source for c in student_notebook(nb).cells]
     ['1']
     """
-    from .steps import ClearOutputs, DropRoles, PruneWidgetState, apply
+    from .steps import ClearOutputs, DropRoles, PruneWidgetState
 
     outputs = PruneWidgetState() if keep_outputs else ClearOutputs()
     nb, _ = apply(copy.deepcopy(nb), DropRoles(roles=list(TEACHER_ONLY)), outputs)
     return nb
 
 
-def _html_edition(pages: Path, notebooks: dict, titles: dict, student: bool, docs: dict | None = None) -> None:
+def lesson_summary(nb, title: str) -> dict:
+    """Title, estimated minutes and question of a lesson (its first Markdown cell), for the
+    index pages and the pages' schema.org description.
+
+    >>> from nbformat.v4 import new_markdown_cell, new_notebook
+    >>> first = "# 07 · Tiny\\n\\n*Estimated time: 5 minutes*\\n\\n**Question:** Why?"
+    >>> lesson_summary(new_notebook(cells=[new_markdown_cell(first)]), "Tiny")
+    {'title': 'Tiny', 'minutes': 5, 'question': 'Why?'}
+    """
+    from vientiane.lessons import summary
+
+    first = next((text(c.source) for c in nb.cells if c.cell_type == "markdown"), "")
+    return {**summary(first, title), "title": title}
+
+
+def learning_resource(about: dict, audience: str) -> str:
+    """The page's schema.org ``LearningResource`` description (JSON-LD), from the lesson's own
+    first cell: no level or objective is claimed that the lesson does not state.
+
+    >>> print(learning_resource({"title": "Tiny", "minutes": 5, "question": "Why?"}, "student")[:47])
+    <script type="application/ld+json">{"@context":
+    """
+    data = {
+        "@context": "https://schema.org",
+        "@type": "LearningResource",
+        "name": about["title"],
+        "isPartOf": {"@type": "Course", "name": TITLE},
+        "learningResourceType": "lesson",
+        "inLanguage": "en",
+        "educationalUse": "self-study" if audience == "self-study" else "classroom",
+        "isAccessibleForFree": True,
+        "license": "https://creativecommons.org/licenses/by/4.0/",
+        "accessMode": ["textual", "visual"],
+        "accessModeSufficient": ["textual"],
+        "accessibilityFeature": ["alternativeText", "structuralNavigation"],
+        "accessibilityHazard": ["none"],
+        "accessibilitySummary": ACCESSIBILITY,
+    }
+    if about.get("minutes"):
+        data["timeRequired"] = f"PT{about['minutes']}M"
+    if about.get("question"):
+        data["teaches"] = about["question"]
+    text = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")  # never ends the script early
+    return f'<script type="application/ld+json">{text}</script>'
+
+
+def _html_edition(pages: Path, notebooks: dict, titles: dict, audience: str, docs: dict, about: dict, downloads=None):
+    """One HTML edition: a page per lesson and per document, an index, and (``downloads``)
+    the edition's notebooks in ``notebooks/`` for the index to link."""
     from nbconvert import HTMLExporter
     from nbformat.v4 import new_markdown_cell, new_notebook
 
@@ -157,15 +253,19 @@ def _html_edition(pages: Path, notebooks: dict, titles: dict, student: bool, doc
         template_name="lab", raw_template=PAGE_TEMPLATE, require_js_url="require.js", widget_renderer_url="embed-amd.js"
     )
     names = sorted(notebooks)
-    docs = docs or {}
     doc_titles = {name: title_of(new_notebook(cells=[new_markdown_cell(docs[name])]), name) for name in docs}
     glossary = "glossary" in docs
     for i, name in enumerate(names):
         # The template gives each widget output a random uuid4 as HTML id: number them instead.
         count = itertools.count()
         exporter.environment.globals["uuid4"] = lambda n=name, c=count: uuid.uuid5(uuid.NAMESPACE_URL, f"{n}:{next(c)}")
-        resources = {"metadata": {"name": titles[name]}, "vientiane_nav": _nav(names, titles, i, glossary)}
-        page, _ = exporter.from_notebook_node(notebooks[name], resources=resources)
+        resources = {
+            "metadata": {"name": titles[name]},
+            "vientiane_nav": _nav(names, titles, i, glossary),
+            "vientiane_jsonld": learning_resource(about[name], audience),
+        }
+        nb, _ = apply(copy.deepcopy(notebooks[name]), LinkPages())  # links to glossary.md etc. go to their pages
+        page, _ = exporter.from_notebook_node(nb, resources=resources)
         (pages / f"{name}.html").write_text(page, encoding="utf-8")
     for name in sorted(docs):  # a notebook of one markdown cell, in the lessons' template
         cell = new_markdown_cell(docs[name], id=name)  # a fixed cell id: the same bytes build after build
@@ -174,8 +274,14 @@ def _html_edition(pages: Path, notebooks: dict, titles: dict, student: bool, doc
         resources = {"metadata": {"name": doc_titles[name]}, "vientiane_nav": nav}
         page, _ = exporter.from_notebook_node(nb, resources=resources)
         (pages / f"{name}.html").write_text(page, encoding="utf-8")
-    heading = TITLE if student else f"{TITLE}: teacher edition"
-    index = _index_page(names, titles, heading, student, doc_titles)
+    if downloads:
+        import nbformat
+
+        (pages / "notebooks").mkdir()
+        for name, nb in downloads.items():
+            nbformat.write(nb, pages / "notebooks" / f"{name}.ipynb")
+    heading = {"student": TITLE, "self-study": f"{TITLE}: self-study", "teacher": f"{TITLE}: teacher edition"}[audience]
+    index = _index_page(names, about, heading, INTRODUCTIONS[audience], doc_titles, bool(downloads))
     (pages / "index.html").write_text(index, encoding="utf-8")
 
 
@@ -188,17 +294,38 @@ def _nav(names: list[str], titles: dict, i: int, glossary: bool = False) -> str:
     return f'<nav class="vientiane-nav">{" · ".join(links)}</nav>'
 
 
-def _index_page(names: list[str], titles: dict, heading: str, student: bool, docs: dict | None = None) -> str:
-    notebook = ' (<a href="../student/{n}.ipynb">student notebook</a>)' if student else ""
-    items = "\n".join(f'<li><a href="{n}.html">{html.escape(titles[n])}</a>{notebook.format(n=n)}</li>' for n in names)
+def _emphasis(escaped: str) -> str:
+    """Markdown's *emphasis* in a lesson's question, as HTML (the text is already escaped).
+
+    >>> _emphasis("unites *all* states")
+    'unites <em>all</em> states'
+    """
+    return re.sub(r"\*([^*]+)\*", r"<em>\1</em>", escaped)
+
+
+def _index_page(names: list[str], about: dict, heading: str, introduction: str, docs: dict, downloads: bool) -> str:
+    """The edition's index: an introduction, then the lessons in order with their time and
+    question (and a link to the notebook), then the documents."""
+
+    def item(name: str) -> str:
+        lesson = about[name]
+        minutes = f" <span>({lesson['minutes']} minutes)</span>" if lesson.get("minutes") else ""
+        question = f"<br>{_emphasis(html.escape(lesson['question']))}" if lesson.get("question") else ""
+        notebook = f' · <a href="notebooks/{name}.ipynb" download>notebook</a>' if downloads else ""
+        return f'<li><a href="{name}.html">{html.escape(lesson["title"])}</a>{minutes}{notebook}{question}</li>'
+
+    total = sum(about[n].get("minutes") or 0 for n in names)
+    items = "\n".join(item(n) for n in names)
     order = [*TEACHER_DOCUMENTS, *STUDENT_DOCUMENTS]
     more = "\n".join(
         f'<li><a href="{n}.html">{html.escape(t)}</a></li>'
-        for n, t in sorted((docs or {}).items(), key=lambda d: order.index(d[0]) if d[0] in order else len(order))
+        for n, t in sorted(docs.items(), key=lambda d: order.index(d[0]) if d[0] in order else len(order))
     )
     extra = f'\n<nav aria-label="Also">\n<h2>Also</h2>\n<ul>\n{more}\n</ul>\n</nav>' if more else ""
+    lessons = f"<h2>The lessons, in order ({len(names)} lessons, about {total} minutes)</h2>"
     return (
         f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>{html.escape(heading)}</title>\n'
-        "<style>body{font:16px sans-serif;max-width:50em;margin:2em auto}li{margin:.4em 0}</style>\n</head>\n"
-        f'<body>\n<main>\n<h1>{html.escape(heading)}</h1>\n<nav aria-label="Lessons">\n<ul>\n{items}\n</ul>\n</nav>{extra}\n</main>\n</body>\n</html>\n'
+        "<style>body{font:16px sans-serif;max-width:50em;margin:2em auto}li{margin:.6em 0}</style>\n</head>\n"
+        f"<body>\n<main>\n<h1>{html.escape(heading)}</h1>\n<p>{html.escape(introduction)}</p>\n"
+        f'<nav aria-label="Lessons">\n{lessons}\n<ol>\n{items}\n</ol>\n</nav>{extra}\n</main>\n</body>\n</html>\n'
     )

@@ -44,6 +44,7 @@ class Role:
 
 
 SOLUTION, TEACHER, WRITTEN, PRESENT = "solution", "teacher", "written", "present"
+MODEL_ANSWER = "model_answer"
 # The one table of cell roles. A new role (a hidden check, a model answer) is one row here;
 # the editions, the grader and ``make present`` read it from this table.
 ROLES = {
@@ -53,6 +54,7 @@ ROLES = {
         Role(TEACHER, True, "a note for the teacher"),
         Role(WRITTEN, False, "a free-text answer the grader collects into written.csv"),
         Role(PRESENT, False, "an explorer that `make present` shows on the projector"),
+        Role(MODEL_ANSWER, False, "a folded model answer from the teacher guide: the self-study edition adds it"),
     )
 }
 TEACHER_ONLY = tuple(tag for tag, role in ROLES.items() if role.teacher_only)

@@ -24,7 +24,7 @@ from traitlets import Bool, List, Unicode
 
 from vientiane import checks
 
-from .lessons import WRITTEN, has_role, roles, text
+from .lessons import MODEL_ANSWER, WRITTEN, has_role, roles, text
 
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -88,6 +88,67 @@ class StampInputs(Step):
         if self.inputs:
             nb.metadata["vientiane"] = {"inputs": self.inputs, "lesson": self.lesson}
         return nb, resources
+
+
+class AddModelAnswers(Step):
+    """The self-study edition: after the lesson's discussion prompts (the Markdown cell that
+    starts "### Discuss") and after its written answer cell, a folded Markdown cell with the
+    model answer (``discuss``, ``written``: from ``model_answers``) and the rubric's levels.
+    A prompt or task with no model answer raises ``ValueError`` naming the lesson.
+
+    >>> from nbformat.v4 import new_markdown_cell, new_notebook
+    >>> nb = new_notebook(cells=[new_markdown_cell("### Discuss\\n\\n1. Why?"), new_markdown_cell("x")])
+    >>> nb, _ = AddModelAnswers(lesson="07", discuss="1. Because.")(nb, {})
+    >>> print(nb.cells[1].source.splitlines()[1])
+    <summary>Model answers: write yours first, then open</summary>
+    """
+
+    lesson = Unicode()
+    discuss = Unicode()
+    written = Unicode()
+    rubric = Unicode()
+
+    def preprocess(self, nb, resources):
+        cells = []
+        for cell in nb.cells:
+            cells.append(cell)
+            if cell.cell_type == "markdown" and text(cell.source).lstrip().startswith("### Discuss"):
+                cells.append(self._folded("discuss", self.discuss, "Model answers"))
+            elif has_role(cell, WRITTEN):
+                cells.append(self._folded("written", self.written, "A model answer"))
+        nb.cells = cells
+        return nb, resources
+
+    def _folded(self, kind: str, answer: str, label: str):
+        from nbformat.v4 import new_markdown_cell
+
+        if not answer.strip():
+            raise ValueError(f"lesson {self.lesson}: no model answer for its {kind} part in teacher_guide.md")
+        levels = f"\n\n{self.rubric}" if self.rubric else ""
+        body = f"<details>\n<summary>{label}: write yours first, then open</summary>\n\n{answer}{levels}\n\n</details>"
+        return new_markdown_cell(body, id=f"{self.lesson}-model-{kind}", metadata={"tags": [MODEL_ANSWER]})
+
+
+class LinkPages(Step):
+    """For an HTML edition: Markdown links between the collection's files point at their pages
+    (``glossary.md`` and ``02_membership_structures.ipynb`` become ``.html``), so the folder
+    works on its own; other links stay.
+
+    >>> from nbformat.v4 import new_markdown_cell, new_notebook
+    >>> nb = new_notebook(cells=[new_markdown_cell("[the glossary](glossary.md), [02](02_x.ipynb#top)")])
+    >>> LinkPages()(nb, {})[0].cells[0].source
+    '[the glossary](glossary.html), [02](02_x.html#top)'
+    """
+
+    def preprocess(self, nb, resources):
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                cell.source = _LOCAL_LINK.sub(lambda m: f"]({m.group(1)}.html{m.group(3) or ''})", text(cell.source))
+        return nb, resources
+
+
+# ](name.md) or ](name.ipynb), with an optional #anchor: a file beside the lessons (no folder, no scheme).
+_LOCAL_LINK = re.compile(r"\]\(([\w-]+)\.(md|ipynb)(#[\w-]*)?\)")
 
 
 class CoalesceStreams(CoalesceStreamsPreprocessor):
