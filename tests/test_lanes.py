@@ -13,7 +13,9 @@ from tests.repo import ROOT
 def test_the_fast_lane_refuses_a_kernel_and_names_the_test(monkeypatch):
     from jupyter_client.kernelspec import KernelSpecManager
 
-    monkeypatch.delenv("JUPYTER_PATH", raising=False)
+    # setenv records the variable's state (delenv of an unset one records nothing, and the
+    # refusing kernel then outlived this test: the runner's doctest later got it).
+    monkeypatch.setenv("JUPYTER_PATH", "")
     config = SimpleNamespace()
     conftest.refuse_kernels(config)  # sets JUPYTER_PATH; monkeypatch restores it afterwards
     spec = KernelSpecManager().get_kernel_spec("python3")
