@@ -98,7 +98,6 @@ RIGHT_IDEA = [
     ("02.1", "Russia China", "separate the items with commas"),
     ("01.4", "Canada, China, US", "give ids, not names, e.g. 'USA'"),
     ("01.4", ["CAN", "CHN", "U.S."], "give ids, not names"),
-    ("05.2", "Dmitry Mosyakov", "give the surname only"),
 ]
 
 
