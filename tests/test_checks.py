@@ -18,7 +18,9 @@ EXISTING = sorted(checks.EXERCISES)
 
 def test_right_answer_in_other_forms(capsys):
     assert vientiane.check("02.1", ["rus", " CHN"])
-    assert vientiane.check("00.1", 17.0)
+    assert vientiane.check("00.1", 17.0) == True  # noqa: E712 (what a student may write)
+    assert not vientiane.check("00.1", 16) and vientiane.check("00.1", 16) == False  # noqa: E712
+    assert repr(vientiane.check("00.1", 16)) == "False"  # plain Python and the docstrings' examples
     assert "Right" in capsys.readouterr().out
 
 
@@ -411,5 +413,8 @@ def test_in_a_notebook_the_result_is_machine_readable_too():
         {"exercise": "01.1", "attempted": False, "right": False},
         {"exercise": "02.1", "attempted": True, "right": False},
     ]
+    # the check's text and nothing else: no bare True or False under it, which beginners read as an error
+    assert [len(c.outputs) for c in nb.cells] == [1] * len(cells), [c.outputs for c in nb.cells]
+    assert all(o["output_type"] == "display_data" for c in nb.cells for o in c.outputs)
     assert nb.cells[0].outputs[0]["data"]["text/plain"].startswith("✔ Right")
     assert nb.cells[4].outputs[0]["data"]["text/plain"].startswith("✘ Right idea")
