@@ -2,10 +2,12 @@
 
 ``vientiane.checks`` compares the digests of these forms with the stored ones; this module
 knows nothing of the answers. Strict readings are accepted outright (case, spacing, the order
-of a list, 12 vs 12.0 and "12", "¶12", number words, a name the data gives for its id, a list
-given as one string, a date written in a usual way); loose readings come with a note saying
-what to change (a name the data does not give, a number with units, a full name where the
-surname is asked). The full list of forms: ``vientiane.checks?``.
+of a list, 12 vs 12.0 and "12", "¶12", number words and "none", a name the data gives for its
+id, a person's name that spells the person's id, a list given as one string, a date written in
+a usual way, with or without its year); loose readings come with a note saying what to change
+(a name the data does not give, a name in another script, a number with units, a full name
+where the surname is asked). A negation or a comparison ("not 17", "more than 16") is never
+read as the number in it. The full list of forms: ``vientiane.checks?``.
 
 >>> canonical("Laos and Viet Nam"), canonical("twenty-one"), canonical("26 July 2016")
 ('lao|vnm', '21', '2016-07-26')
