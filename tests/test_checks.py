@@ -13,16 +13,14 @@ import vientiane
 from vientiane import answers, checks
 from vientiane_teacher import authoring
 
-EXISTING = [
-    f"{lesson}.{n}"
-    for lesson, count in [("00", 3), ("01", 4), ("02", 4), ("03", 3), ("04", 3), ("05", 3)]
-    for n in range(1, count + 1)
-]
+EXISTING = sorted(checks.EXERCISES)
 
 
 def test_right_answer_in_other_forms(capsys):
     assert vientiane.check("02.1", ["rus", " CHN"])
-    assert vientiane.check("00.1", 17.0)
+    assert vientiane.check("00.1", 17.0) == True  # noqa: E712 (what a student may write)
+    assert not vientiane.check("00.1", 16) and vientiane.check("00.1", 16) == False  # noqa: E712
+    assert repr(vientiane.check("00.1", 16)) == "False"  # plain Python and the docstrings' examples
     assert "Right" in capsys.readouterr().out
 
 
@@ -62,6 +60,61 @@ NATURAL = [
     ("01.1", dt.date(2016, 7, 25)),
     ("01.1", dt.datetime(2016, 7, 25)),
     ("01.1", pd.Timestamp("2016-07-25")),
+    # the forms a teacher's walk-through found rejected, and their kin
+    ("00.1", "17"),
+    ("00.1", "Seventeen"),
+    ("00.2", "15th"),
+    ("00.2", "fifteenth"),
+    ("00.2", "¶ fifteen"),
+    ("00.3", "eight"),
+    ("00.3", 8),
+    ("01.1", "25 July"),
+    ("01.1", "July 25"),
+    ("01.1", "July 25th"),
+    ("01.1", "the 25th of July"),
+    ("01.1", "25/07/2016"),
+    ("01.2", "ARF"),
+    ("01.2", "the 'ARF'"),
+    ("01.3", "fourteen"),
+    ("01.3", 14),
+    ("01.4", "CAN, CHN, USA"),
+    ("01.4", "Canada, China and the United States"),
+    ("01.4", ["usa", "can", "chn"]),
+    ("02.2", "ADMM-Plus, APEC, ARF, CICA, EAEU, EAS, SCO"),
+    ("02.2", "ADMM Plus, APEC, ARF, CICA, EAEU, EAS, SCO"),
+    ("02.3", "eleven"),
+    ("02.3", 11),
+    ("02.4", "sixteen"),
+    ("03.1", "four"),
+    ("03.2", "scare-quotes"),
+    ("03.2", "Scare quotation marks"),
+    ("03.3", '"versatile"'),
+    ("03.3", "Versatile."),
+    ("04.1", "CHL, MEX, PER"),
+    ("04.2", "eight"),
+    ("04.3", "ten"),
+    ("05.1", "five"),
+    ("05.2", "Mosyakov"),
+    ("05.2", "Dmitry Mosyakov"),
+    ("05.3", "five"),
+    (
+        "05.4",
+        "c01_push_umbrella, c07_sochi_summit, c09_progress, c13b_plans_eaeu, c13c_plans_sco, "
+        "c28a_moscow_raised, c29_will_continue",
+    ),
+    ("06.1", "KHM, LAO, MMR"),
+    ("06.1", "Cambodia, Laos and Myanmar"),
+    ("06.2", 0),
+    ("06.2", "zero"),
+    ("06.2", "none"),
+    ("06.2", "None"),
+    ("06.2", "no"),
+    ("06.3", "wang_yi"),
+    ("06.3", "Wang Yi"),
+    ("06.3", "wang yi"),
+    ("06.3", "WANG-YI"),
+    ("06.3", "Wang Yi (China)"),
+    ("06.3", "China's foreign minister Wang Yi"),
 ]
 
 
@@ -98,7 +151,16 @@ RIGHT_IDEA = [
     ("02.1", "Russia China", "separate the items with commas"),
     ("01.4", "Canada, China, US", "give ids, not names, e.g. 'USA'"),
     ("01.4", ["CAN", "CHN", "U.S."], "give ids, not names"),
-    ("05.2", "Dmitry Mosyakov", "give the surname only"),
+    ("00.1", "17 paragraphs", "give just the number"),
+    ("00.2", "the fifteenth paragraph", "give just the number"),
+    ("01.3", "14 days", "give just the number"),
+    ("02.3", "11 members", "give just the number"),
+    ("04.1", "CHL MEX PER", "separate the items with commas"),
+    ("06.1", "Cambodia, Laos and Burma", "the data calls it Myanmar"),
+    ("06.1", "Cambodia, Lao PDR, Myanmar", "give ids, not names"),
+    ("06.2", "no states", "give just the number"),
+    ("06.2", "nobody", "give just the number"),
+    ("06.3", "王毅", "Latin letters"),
 ]
 
 
@@ -129,7 +191,67 @@ TARGETED = [
     ("03.3", "Multilateral", "That is the article's word"),
     ("05.2", "Mosiaakov", "the article's spelling"),
     ("04.1", "Chile, Hong Kong, Mexico, Peru, Chinese Taipei", "economies, not states"),
+    ("00.2", 11, "Foreign Ministry's statement"),
+    ("00.3", "four", "what sounds like speech"),
+    ("01.1", "26 July", "26 July was the day of the EAS"),
+    ("01.1", "23 July 2016", "the whole week"),
+    ("01.2", "the AMM", "umbrella of the whole week"),
+    ("01.2", "ADMM-Plus", "defence ministers"),
+    ("02.1", "China, Russia and Kazakhstan", "was it in the EAS too"),
+    ("02.3", "twelve", "observers or partners"),
+    ("03.3", "multifaceted", "synonym"),
+    ("04.2", 7, "Russia and the United States"),
+    ("05.3", 10, "loose claims"),
+    ("06.1", "Cambodia", "the picture in 2016"),
+    ("06.1", "KHM, LAO, MMR, VNM", "friendship with Russia or China"),
+    ("06.2", "four", "Are observers members"),
+    ("06.2", "Iran", "not accession"),
+    ("06.3", "John Kerry", "in 2024 too"),
+    ("06.3", "CHN", "asks for a person"),
+    ("03.1", "five", "'systemic'"),
+    ("03.2", "Fragment.", "A fragment is part"),
+    ("04.3", "twenty-six", "26 is every CICA member"),
+    (
+        "05.4",
+        "c01_push_umbrella, c07_sochi_summit, c09_progress, c13b_plans_eaeu, c13c_plans_sco, c28a_moscow_raised",
+        "Is TASS a private outlet",
+    ),
 ]
+
+# Never praised: a negation or a comparison is not the number it contains (and saying
+# "right idea" to it would give the answer away). Each gets the exercise's own hint.
+NEVER = [
+    ("00.1", "not 17"),
+    ("00.1", "fewer than 17"),
+    ("00.1", "more than 16"),
+    ("00.1", "17 or more"),
+    ("00.1", "at least 17"),
+    ("00.1", "less than eighteen"),
+    ("00.1", "not seventeen paragraphs"),
+    ("00.1", "> 16"),
+    ("02.3", "more than 10"),
+    ("06.2", "not 4"),
+    ("06.2", "fewer than 1"),
+    ("06.3", "not Wang Yi"),
+    ("06.3", "anyone but Wang Yi"),
+    ("01.1", "not 25 July"),
+]
+
+
+@pytest.mark.parametrize(("exercise", "answer"), NEVER, ids=[f"{e}-{a!r}" for e, a in NEVER])
+def test_a_negation_or_a_comparison_gets_the_plain_hint(exercise, answer):
+    assert checks.feedback(exercise, answer) == (f"✘ Not yet. Hint: {checks.EXERCISES[exercise][1]}", False)
+
+
+def test_the_table_holds_right_and_wrong_answers_for_every_exercise():
+    """The tables above hold right answers and wrong ones (a targeted hint, a note or the plain
+    hint) for every exercise of the lessons."""
+    right = {e for e, _ in NATURAL}
+    wrong = {e for e, *_ in TARGETED + NEVER + RIGHT_IDEA}
+    assert right >= set(checks.EXERCISES) and wrong >= set(checks.EXERCISES), (
+        set(checks.EXERCISES) - right,
+        set(checks.EXERCISES) - wrong,
+    )
 
 
 @pytest.mark.parametrize(("exercise", "answer", "hint"), TARGETED, ids=[f"{e}-{a!r}" for e, a, _ in TARGETED])
@@ -147,7 +269,7 @@ def test_wrong_answer_gets_the_hint(capsys):
 @pytest.mark.parametrize("exercise", EXISTING)
 def test_every_exercise_has_targeted_hints_stored_as_digests(exercise):
     stored = checks._read_json("hints.json")["wrong"][exercise]
-    assert 1 <= len(stored) <= 3
+    assert 1 <= len({item["hint"] for item in stored}) <= 6  # one per wrong answer the guide lists (test_teacher_guide)
     for item in stored:
         assert item["answers"] and all(re.fullmatch(r"[0-9a-f]{64}", d) for d in item["answers"])
         assert not set(item["answers"]) & set(checks.EXERCISES[exercise][0])  # a wrong answer is never accepted
@@ -292,5 +414,8 @@ def test_in_a_notebook_the_result_is_machine_readable_too():
         {"exercise": "01.1", "attempted": False, "right": False},
         {"exercise": "02.1", "attempted": True, "right": False},
     ]
+    # the check's text and nothing else: no bare True or False under it, which beginners read as an error
+    assert [len(c.outputs) for c in nb.cells] == [1] * len(cells), [c.outputs for c in nb.cells]
+    assert all(o["output_type"] == "display_data" for c in nb.cells for o in c.outputs)
     assert nb.cells[0].outputs[0]["data"]["text/plain"].startswith("✔ Right")
     assert nb.cells[4].outputs[0]["data"]["text/plain"].startswith("✘ Right idea")

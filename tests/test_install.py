@@ -78,7 +78,7 @@ WHERE = """
 import json, vientiane, vientiane.paths as p
 facts = vientiane.load()
 print(json.dumps({"library": vientiane.__file__, "data": str(p.data_package()),
-                  "eas": len(facts.members("EAS", on="2016-07-26")), "check": vientiane.check("00.1", 3)}))
+                  "eas": len(facts.members("EAS", on="2016-07-26")), "check": bool(vientiane.check("00.1", 3))}))
 """
 
 

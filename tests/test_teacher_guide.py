@@ -245,3 +245,74 @@ def test_the_verdict_counts_of_exercise_05_3_are_the_datas():
     stated = {verdict.replace(" ", "_"): int(n) for n, verdict in re.findall(r"(\d+) ([a-z ]+?)(?:,|$)", said.group(1))}
     assert stated == {k: int(v) for k, v in counts.items()}
     assert int(said.group(2)) == int(counts.sum())
+
+
+def guide_wrong_answers(ex: str, body: str) -> list[tuple[str, object]]:
+    """(bold text, concrete answer) for each wrong answer an entry's "Predictable wrong answers"
+    gives as a value: a plain value (a number, an id, a word, a date), "A or B", "A to B",
+    "X only", and, for a list answer, "adding X (and Y)", "including X", "leaving out X or Y",
+    "A, B without C" or a list of ids. Descriptions ("A synonym", "Around 40") give none."""
+    stated = stated_answer(body)
+    answer = [a.strip() for a in stated.split(",")] if "," in stated else None
+    found = []
+    for block in re.findall(r"Predictable wrong answers?: (.*?)(?:\n\n|\Z)", body, re.S):
+        for bold in re.findall(r"\*\*([^*]+?):?\*\*", " ".join(block.split())):
+            text, values = bold.strip(), []
+            if re.fullmatch(r"[\w.-]+", text):
+                values = [text]
+            elif re.fullmatch(r"(?i)an empty list", text):
+                values = [[]]
+            elif m := re.fullmatch(r"(\d+) or more", text):
+                values = [m[1]]
+            elif m := re.fullmatch(r"(\d+) (?:or|to) (\d+)", text):
+                values = [str(n) for n in range(int(m[1]), int(m[2]) + 1)]
+            elif m := re.fullmatch(r"([\w-]+) only", text):
+                values = [[m[1]]]
+            elif m := re.fullmatch(r"(?i:adding|including) (\w+)(?: \(and (\w+)\))?", text):
+                values = [[*answer, m[1]]] + ([[*answer, m[1], m[2]]] if m[2] else [])
+            elif m := re.fullmatch(r"(?i:adding) (\w+) or another .*", text):
+                others = re.match(r"\s*\(([A-Z]{3}(?:, [A-Z]{3})*)\)", block.split(f"**{bold}**")[1])
+                values = [[*answer, x] for x in [m[1], *(others[1].split(", ") if others else [])]]
+            elif m := re.fullmatch(r"(?i:adding) ((?:\w+, )+\w+) or (\w+)", text):
+                values = [[*answer, x] for x in [*m[1].split(", "), m[2]]]
+            elif m := re.fullmatch(r"(?i:leaving out) (\w+)(?: (or|and) (\w+))?", text):
+                left = [(m[1],), (m[3],)] if m[2] == "or" else [(m[1], m[3])] if m[2] else [(m[1],)]
+                values = [[a for a in answer if a not in out] for out in left]
+            elif m := re.fullmatch(r"([\w, ]+) without \w+", text):
+                values = [[a.strip() for a in m[1].split(",")]]
+            elif re.fullmatch(r"\w+(?:, \w+)+", text):
+                values = [[a.strip() for a in text.split(",")]]
+            found += [(text, v) for v in values]
+    return found
+
+
+def test_each_predictable_wrong_answer_of_the_guide_gets_its_targeted_hint():
+    """One source for both: every wrong answer the guide names as a value gets a hint of its own
+    (or "Right idea", where the guide says it is the right idea in the wrong form), never the
+    exercise's generic hint."""
+    from vientiane.checks import EXERCISES, feedback
+
+    generic = []
+    for ex, body in exercise_entries().items():
+        for bold, answer in guide_wrong_answers(ex, body):
+            text, right = feedback(ex, answer)
+            assert not right, (ex, answer)
+            if text == f"✘ Not yet. Hint: {EXERCISES[ex][1]}" or not text.startswith(
+                ("✘ Not yet. Hint: ", "✘ Right idea")
+            ):
+                generic.append((ex, bold, answer))
+    assert not generic, f"wrong answers in the guide that get the generic hint, not one of their own: {generic}"
+
+
+def test_each_targeted_hint_answers_a_wrong_answer_the_guide_names():
+    """The other way round: hints.json holds hints only for wrong answers the guide lists, so
+    the teacher reads in the guide every answer a student gets a targeted hint for."""
+    from vientiane import checks
+    from vientiane_teacher.authoring import _forms
+
+    entries = exercise_entries()
+    unlisted = []
+    for ex, items in checks._read_json("hints.json")["wrong"].items():
+        named = {checks.digest(ex, f) for _, a in guide_wrong_answers(ex, entries[ex]) for f in _forms(a)}
+        unlisted += [(ex, item["hint"][:60]) for item in items if not set(item["answers"]) & named]
+    assert not unlisted, f"targeted hints whose wrong answer the guide does not list: {unlisted}"

@@ -2,10 +2,12 @@
 
 ``vientiane.checks`` compares the digests of these forms with the stored ones; this module
 knows nothing of the answers. Strict readings are accepted outright (case, spacing, the order
-of a list, 12 vs 12.0 and "12", "¶12", number words, a name the data gives for its id, a list
-given as one string, a date written in a usual way); loose readings come with a note saying
-what to change (a name the data does not give, a number with units, a full name where the
-surname is asked). The full list of forms: ``vientiane.checks?``.
+of a list, 12 vs 12.0 and "12", "¶12", number words and "none", a name the data gives for its
+id, a person's name that spells the person's id, a list given as one string, a date written in
+a usual way, with or without its year); loose readings come with a note saying what to change
+(a name the data does not give, a name in another script, a number with units, a full name
+where the surname is asked). A negation or a comparison ("not 17", "more than 16") is never
+read as the number in it. The full list of forms: ``vientiane.checks?``.
 
 >>> canonical("Laos and Viet Nam"), canonical("twenty-one"), canonical("26 July 2016")
 ('lao|vnm', '21', '2016-07-26')
@@ -78,6 +80,8 @@ NOTE_UNITS = "give just the number, e.g. 3 rather than '3 days'"
 NOTE_TOKENS = "separate the items with commas, or give a list, e.g. ['USA', 'JPN']"
 NOTE_DATE = "write the date so that it cannot be misread, e.g. '1967-08-08' or '8 August 1967'"
 NOTE_SURNAME = "give the surname only"
+NOTE_LATIN = "write the name in Latin letters, as the data does (e.g. 'lavrov' for 'Лавров')"
+NOTE_EMPTY = "give an empty list, []"
 
 _SMALL = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -88,9 +92,43 @@ _MONTHS = "january february march april may june july august september october n
 _WEEKDAYS = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?"
 _PAIRS = {'"': '"', "'": "'", "“": "”", "‘": "’", "«": "»", "[": "]", "(": ")", "{": "}"}
 _NUMBER_PREFIX = re.compile(r"^(?:¶|§|#|no\.|paragraph|para\.?)\s*", re.IGNORECASE)
-_QUOTE_WORDS = re.compile(r"\s+(?:quotation marks|quotes?|quotations?)$", re.IGNORECASE)
+_QUOTE_WORDS = re.compile(r"[\s-]+(?:quotation marks|quotes?|quotations?)$", re.IGNORECASE)
 _SEPARATORS = re.compile(r"\s*(?:,|;|&|\n|\band\b)\s*", re.IGNORECASE)
 _NEGATIONS = {"not", "no", "never", "nor", "or", "and"}
+# Words that make a number in a sentence mean something else than the number: "not 17",
+# "fewer than 17", "more than 16", "17 or more". Such an answer is never read as the number
+# (it would praise a negation, and give the answer away to a guesser).
+_NOT_THE_NUMBER = re.compile(
+    r"\b(?:not|no|never|nor|neither|isn't|aren't|wasn't|weren't|fewer|less|more|greater|over|under|above|below|"
+    r"least|most|than|except|besides|without|between|almost|nearly|or|to|up|excluding|beyond)\b|n't\b|[<>≤≥≠]",
+    re.IGNORECASE,
+)
+# Zero in words: "none", "no", "nil", "no states", "not one", "not any".
+_ZERO = re.compile(
+    r"(?:none|nil|nought|naught|zero|no|nobody|no one|not (?:a single )?one|not any)(?:\s+\w+){0,2}", re.I
+)
+_ORDINALS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "thirteenth": 13,
+    "fourteenth": 14,
+    "fifteenth": 15,
+    "sixteenth": 16,
+    "seventeenth": 17,
+    "eighteenth": 18,
+    "nineteenth": 19,
+    "twentieth": 20,
+}
 
 
 def _clean(text: str) -> str:
@@ -111,19 +149,28 @@ def _clean(text: str) -> str:
 
 
 def _word_number(text: str) -> int | None:
-    """ "three" -> 3, "twenty-one" -> 21 (0 to 99)."""
+    """ "three" -> 3, "twenty-one" -> 21 (0 to 99), "none" -> 0, "fifteenth" -> 15.
+
+    >>> _word_number("none"), _word_number("Twenty-One"), _word_number("fifteenth"), _word_number("twenty-first")
+    (0, 21, 15, 21)
+    """
     words = text.casefold().replace("-", " ").split()
     if len(words) == 1:
         word = words[0]
-        return _SMALL.index(word) if word in _SMALL else _TENS.get(word)
+        if word in ("none", "nil", "nought", "naught", "no"):
+            return 0
+        return _SMALL.index(word) if word in _SMALL else _TENS.get(word, _ORDINALS.get(word))
     if len(words) == 2 and words[0] in _TENS and words[1] in _SMALL[1:10]:
         return _TENS[words[0]] + _SMALL.index(words[1])
+    if len(words) == 2 and words[0] in _TENS and _ORDINALS.get(words[1], 10) < 10:
+        return _TENS[words[0]] + _ORDINALS[words[1]]
     return None
 
 
 def _number(text: str) -> str | None:
     """The number ``text`` writes ("12", "¶12", "paragraph 12", "12.0", "twelve"), normalized."""
     bare = _NUMBER_PREFIX.sub("", text.strip()).strip()
+    bare = re.sub(r"^(\d+)(?:st|nd|rd|th)$", r"\1", bare, flags=re.IGNORECASE)
     try:
         value = float(bare)
     except ValueError:
@@ -134,7 +181,16 @@ def _number(text: str) -> str | None:
 
 
 def _number_in(text: str) -> str | None:
-    """The one number in a text with other words ("5 years", "about fourteen days"), if only one."""
+    """The one number in a text with other words ("5 years", "about fourteen days"), if only one;
+    None when a word makes it mean something else ("not 17", "fewer than 17", "17 or more").
+
+    >>> _number_in("about fourteen days"), _number_in("not 17"), _number_in("more than 16"), _number_in("no states")
+    ('14', None, None, '0')
+    """
+    if _ZERO.fullmatch(text.strip()) and not re.search(r"\d", text):
+        return "0"
+    if _NOT_THE_NUMBER.search(text):
+        return None
     found = []
     for token in re.split(r"[\s,;:()]+", text):
         token = re.sub(r"^(\d+)(?:st|nd|rd|th)$", r"\1", token.strip(".").casefold())
@@ -160,11 +216,19 @@ def _day(year, month, day) -> str | None:
         return None
 
 
+def _day_of_year(month, day) -> str | None:
+    """ "--MM-DD" (ISO 8601's day without a year) for a day that exists in some year (29 February)."""
+    return f"--{int(month):02d}-{int(day):02d}" if month and _day(2000, month, day) else None
+
+
 def _dates(text: str) -> tuple[list[str], list[str]]:
-    """(unambiguous readings, ambiguous readings) of a written date, as "YYYY-MM-DD".
+    """(unambiguous readings, ambiguous readings) of a written date, as "YYYY-MM-DD", or as
+    "--MM-DD" for a day without its year (the check matches it with any year).
 
     >>> _dates("Tuesday, July 26th, 2016"), _dates("26.07.2016"), _dates("05/07/2016")
     ((['2016-07-26'], []), (['2016-07-26'], []), ([], ['2016-07-05', '2016-05-07']))
+    >>> _dates("25 July"), _dates("July 25th"), _dates("31 June")
+    ((['--07-25'], []), (['--07-25'], []), ([], []))
     """
     t = re.sub(rf"^{_WEEKDAYS}\s*", "", text.strip().casefold())
     t = re.sub(r"(\d+)(?:st|nd|rd|th)\b", r"\1", t)
@@ -177,6 +241,10 @@ def _dates(text: str) -> tuple[list[str], list[str]]:
         return [d for d in [_day(m[3], _month(m[1]), m[2])] if d], []
     if m := re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", t):  # day first, as in Europe and Russia
         return [d for d in [_day(m[3], m[2], m[1])] if d], []
+    if m := re.fullmatch(r"(\d{1,2}) (?:of )?([a-z]+\.?)", t):  # a day without its year: ISO 8601's --MM-DD
+        return [d for d in [_day_of_year(_month(m[2]), m[1])] if d], []
+    if m := re.fullmatch(r"([a-z]+\.?) (\d{1,2})", t):
+        return [d for d in [_day_of_year(_month(m[1]), m[2])] if d], []
     if m := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", t):
         readings = list(dict.fromkeys(d for d in (_day(m[3], m[2], m[1]), _day(m[3], m[1], m[2])) if d))
         return (readings, []) if len(readings) == 1 else ([], readings)
@@ -225,6 +293,64 @@ def _resolve(text: str) -> str | None:
 
 def _squash(text: str) -> str:
     return re.sub(r"[\W_]+", "", text.casefold())
+
+
+_PEOPLE: list[tuple[str, list[str], list[str]]] | None = None
+_NOT_THIS = re.compile(r"\b(?:not|no|never|nor|neither|except|without|besides|but|other than)\b|n't\b", re.I)
+
+
+def _people() -> list[tuple[str, list[str], list[str]]]:
+    """(id, names that spell the id, names in another script) of each person in the data.
+
+    A name "spells the id" when it contains the id's letters: "John Kerry" and "KERRY" for
+    kerry, "Murray McCully" for mccully, but not an alias that is another transliteration of the
+    name (the article's misspelling of a scholar's name): a question about spelling must tell
+    them apart, and such an alias resolves only through ``vientiane.queries.resolve``.
+    """
+    global _PEOPLE
+    if _PEOPLE is None:
+        facts = _facts()
+        people = []
+        for row in facts.tables["people"].itertuples() if facts is not None else ():
+            aliases = row.aliases.split("|") if isinstance(row.aliases, str) else []
+            names = [n for n in [row.id, row.name, *aliases] if isinstance(n, str)]
+            latin = [n for n in names if _squash(row.id) in _squash(n)]
+            other = [n for n in names if not re.search(r"[A-Za-z]", n)]
+            people.append((row.id, latin, other))
+        _PEOPLE = people
+    return _PEOPLE
+
+
+def _words(text: str) -> str:
+    """ " wang yi " for "Wang-Yi": lower-case words between single spaces, to find a name in a text."""
+    return " " + " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split()) + " "
+
+
+def _person(text: str) -> str | None:
+    """The id of the one person ``text`` names in the data by a name that spells the id
+    ("John Kerry", "john-kerry", "John Kerry (USA)", "the US Secretary of State John Kerry");
+    None when it names none or several, or says "not".
+
+    >>> _person("the US Secretary of State John Kerry"), _person("Stephane-Dion"), _person("not John Kerry")
+    ('kerry', 'dion', None)
+    """
+    if not text or _NOT_THIS.search(text):
+        return None
+    squashed = _squash(text)
+    exact = {pid for pid, latin, _ in _people() if squashed in {_squash(n) for n in latin}}
+    if exact:
+        return exact.pop() if len(exact) == 1 else None
+    found = {
+        pid for pid, latin, _ in _people() for name in latin if " " in name.strip() and _words(name) in _words(text)
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def _person_in_another_script(text: str) -> str | None:
+    """The id of the person whose name in another script ``text`` is ("Сергей Викторович Лавров")."""
+    squashed = _squash(text)
+    found = {pid for pid, _, other in _people() if squashed and squashed in {_squash(n) for n in other}}
+    return found.pop() if len(found) == 1 else None
 
 
 _LOOSE_NAMES: dict[str, tuple[str, str]] | None = None
@@ -282,7 +408,7 @@ def _strict_reading(item) -> tuple[str, bool]:
     if not isinstance(item, str):
         return normalize(item), False
     text = _clean(item)
-    for reading in (_number(text), *_dates(text)[0], _resolve(text)):
+    for reading in (_number(text), *_dates(text)[0], _person(text), _resolve(text)):
         if reading is not None:
             return normalize(reading), True
     return normalize(_QUOTE_WORDS.sub("", text)), False
@@ -300,6 +426,8 @@ def _loose(item) -> tuple[str, str | None]:
     text = _clean(item)
     if found := _resolve_loosely(text):
         return normalize(found[0]), found[1]
+    if person := _person_in_another_script(text):
+        return normalize(person), NOTE_LATIN
     if (number := _number_in(text)) is not None:
         return number, NOTE_UNITS
     if surname := _surname(text):
@@ -349,8 +477,11 @@ def _readings(answer) -> Iterator[tuple[str, str | None]]:
             yield loose, note
         for reading in _dates(text)[1]:
             yield reading, NOTE_DATE
+        if _ZERO.fullmatch(text):  # "none" where a list is asked
+            yield "", NOTE_EMPTY
         tokens = text.split()
-        if len(items) <= 1 and len(tokens) > 1 and not _NEGATIONS & {t.casefold() for t in tokens}:
+        negated = _NEGATIONS & {t.casefold() for t in tokens} or _NOT_THE_NUMBER.search(text)
+        if len(items) <= 1 and len(tokens) > 1 and not negated:
             yield from _list_readings(tokens, NOTE_TOKENS)
     elif isinstance(answer, (dt.date, dt.datetime)) and not isinstance(answer, pd.Timestamp):
         yield _strict(answer), None

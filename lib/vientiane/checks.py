@@ -15,17 +15,26 @@
 
 Accepted outright, as the same answer (the examples are not answers of the lessons): case,
 spacing, the order of a list, 12 vs 12.0 and "12"; "¶12", "paragraph 12"; number words
-("three", "twenty-one"); "full quotes" for "full"; surrounding quotation marks, brackets or a
-leading "the"; a country's or body's name, short name or an alias the data gives
-(``vientiane.queries.resolve``: "Chinese Taipei" for TWN, "Viet Nam" for VNM, "East Asia
-Summit" or "East Asian Summit" for EAS); a list given as one string ("LAO, VNM", "Laos and
-Viet Nam", "['LAO', 'VNM']"); a date as "2016-07-26", "26 July 2016", "July 26, 2016",
-"26.07.2016", a ``datetime.date`` or a ``pandas.Timestamp``.
+("three", "twenty-one", "fifteenth", "15th"); "none", "no" and "zero" for 0; "full quotes" or
+"full-quotes" for "full"; surrounding quotation marks, brackets or a leading "the"; a
+country's or body's name, short name or an alias the data gives (``vientiane.queries.resolve``:
+"Chinese Taipei" for TWN, "Viet Nam" for VNM, "East Asia Summit" or "East Asian Summit" for
+EAS); a person's name that spells the person's id, in any case, spacing or hyphenation, alone
+or in a description ("John Kerry", "john-kerry", "US Secretary of State John Kerry" for
+kerry); a list given as one string ("LAO, VNM", "Laos and Viet Nam", "['LAO', 'VNM']"); a
+date as "2016-07-26", "26 July 2016", "July 26, 2016", "26.07.2016", a ``datetime.date`` or a
+``pandas.Timestamp``, or without its year ("26 July", "July 26th") when the answer is that day.
 
 Right idea (returns False, with a note): a name the data does not give, read loosely
 ("Vietnam", "US", "Taiwan": the data calls it Chinese Taipei); a number with units
 ("3 years"); list items separated only by spaces ("LAO VNM"); a slashed date that can be
-read two ways ("05/07/2016"); a full name where the surname is asked.
+read two ways ("05/07/2016"); a full name where the surname is asked; a person's name in its
+original script ("Сергей Лавров" for lavrov: write it in Latin letters); "none" where a list
+is asked (give an empty list).
+
+Never read as the number it contains: an answer with a negation or a comparison ("not 17",
+"fewer than 17", "more than 16", "17 or more"). It gets the exercise's hint, as any wrong
+answer does: praising it would be wrong, and would tell a guesser the answer.
 
 What the hashing protects, and what it does not: answers are stored only as SHA-256 digests
 of their normalized form, and the explanation shown after a right answer is sealed with the
@@ -124,6 +133,17 @@ RESULT_MIME = "application/vnd.vientiane.check+json"
 # The check
 
 
+# A day without its year ("25 July", read "--07-25") matches an answer of any of these years.
+YEARS = range(1900, 2101)
+
+
+def _with_years(text: str) -> list[str]:
+    """``text``, or for a day without its year ("--07-25") that day in each of ``YEARS``."""
+    if len(text) == 7 and text.startswith("--"):
+        return [f"{year}{text[1:]}" for year in YEARS]
+    return [text]
+
+
 def feedback(exercise: str, answer) -> tuple[str, bool]:
     """The text ``check`` shows for ``answer`` and whether it is right (see the module's docstring).
 
@@ -137,7 +157,7 @@ def feedback(exercise: str, answer) -> tuple[str, bool]:
     accepted, hint, sealed = EXERCISES[exercise]
     if not attempted(answer):
         return "… Replace the ... with your answer, then run the cell again.", False
-    found = readings(answer)
+    found = [(dated, note) for text, note in readings(answer) for dated in _with_years(text)]
     for text, note in found:
         if digest(exercise, text) in accepted:
             if note is not None:
@@ -151,12 +171,43 @@ def feedback(exercise: str, answer) -> tuple[str, bool]:
     return f"✘ Not yet. Hint: {hint}", False
 
 
-def check(exercise: str, answer) -> bool:
-    """Say whether ``answer`` is right (or give a hint), and return True when it is.
+class Checked:
+    """What ``check`` returns: true when the answer is right, and shown as nothing in a notebook
+    (the check has said what it has to say; a bare ``False`` under it reads as an error).
+
+    >>> bool(Checked(True)), bool(Checked(False)), Checked(False)
+    (True, False, False)
+    """
+
+    __slots__ = ("right",)
+
+    def __init__(self, right: bool):
+        self.right = bool(right)
+
+    def __bool__(self) -> bool:
+        return self.right
+
+    def __eq__(self, other) -> bool:
+        return self.right == other
+
+    def __hash__(self) -> int:
+        return hash(self.right)
+
+    def __repr__(self) -> str:  # plain Python and doctests: True or False
+        return repr(self.right)
+
+    def _ipython_display_(self) -> None:  # IPython and Jupyter: no output at all
+        return None
+
+
+def check(exercise: str, answer) -> Checked:
+    """Say whether ``answer`` is right (or give a hint); the result is true when it is.
 
     Natural forms count (these are examples, not answers): ``"12"``, ``"¶12"`` and ``12``;
-    ``"three"`` and ``3``; a name for an id (``"Viet Nam"`` for ``"VNM"``); ``"LAO, VNM"`` for
-    ``["LAO", "VNM"]``; ``"26 July 2016"`` for ``"2016-07-26"``. A right idea in the wrong form gets a note; a predictable wrong
+    ``"three"`` and ``3``; ``"none"`` and ``0``; a name for an id (``"Viet Nam"`` for ``"VNM"``,
+    ``"John Kerry"`` for ``"kerry"``); ``"LAO, VNM"`` for ``["LAO", "VNM"]``; ``"26 July 2016"``
+    or ``"26 July"`` for ``"2016-07-26"``. In a notebook the result shows nothing below the
+    text; ``bool(check(...))`` is True or False. A right idea in the wrong form gets a note; a predictable wrong
     answer a hint of its own; the untouched ``...`` no hint at all.
 
     >>> check("00.1", ...)
@@ -168,7 +219,7 @@ def check(exercise: str, answer) -> bool:
     """
     text, right = feedback(exercise, answer)
     _show(text, {"exercise": exercise, "attempted": attempted(answer), "right": right})
-    return right
+    return Checked(right)
 
 
 def _show(text: str, result: dict) -> None:
