@@ -426,7 +426,7 @@ def build(out: Path | None = None, dist: Path | None = None, root: Path = ROOT) 
         done = subprocess.run(command, cwd=work, capture_output=True, text=True)
         if done.returncode:
             raise LiveBuildError(f"jupyter lite build failed:\n{(done.stdout + done.stderr)[-3000:]}")
-        _finish(site, names, lock)
+        _finish(site, names, lock, root)
         check_site(site)
         old = out.with_name(f".{out.name}-old")
         shutil.rmtree(old, ignore_errors=True)
@@ -459,7 +459,7 @@ def _extensions(folder: Path, cache: Path) -> Path:
     return folder
 
 
-def _finish(site: Path, names: list[str], lock: dict) -> None:
+def _finish(site: Path, names: list[str], lock: dict, root: Path = ROOT) -> None:
     """The start page (opens the first lesson; lists every lesson with its reset) and the stamp."""
     for stray in [*site.rglob("*.map"), site / "jupyterlite.doit.db"]:
         if stray.is_file():
@@ -467,10 +467,29 @@ def _finish(site: Path, names: list[str], lock: dict) -> None:
     (site / "index.html").write_text(start_page(names), encoding="utf-8")
     (site / "lessons.html").write_text(start_page(names, redirect=False), encoding="utf-8")
     (site / "live-edition.json").write_text(
-        json.dumps({"pyodide": PYODIDE_VERSION, "lessons": names, "packages": sorted(lock["packages"])}, indent=1)
+        json.dumps(
+            {
+                "pyodide": PYODIDE_VERSION,
+                "inputs": inputs_digest(root),
+                "lessons": names,
+                "packages": sorted(lock["packages"]),
+            },
+            indent=1,
+        )
         + "\n",
         encoding="utf-8",
     )
+
+
+def inputs_digest(root: Path = ROOT) -> str:
+    """One hash of what the site is made from: the library, the data, the lessons and this builder.
+    ``live-edition.json`` records it; the browser tests rebuild a site whose inputs changed."""
+    from .lessons import files_hash
+
+    here = Path(__file__).resolve().parent
+    parts = [files_hash(root / name) for name in ("lib/vientiane", "data", "seeds", "notebooks")]
+    parts += [sha256_file(here / name) for name in ("live.py", "editions.py")]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
 def start_page(names: list[str], redirect: bool = True) -> str:
@@ -507,11 +526,12 @@ button{{font:inherit;margin-left:1em}}#status{{font-weight:bold}}</style>
 <p><a href="lab/index.html?path=glossary.md">Glossary</a> · <a href="lab/index.html?path=reading_list.md">Reading list</a></p>
 </main>
 <script>
-// JupyterLite keeps a saved lesson in IndexedDB (localforage: database "JupyterLite Storage",
-// stores "files" and "checkpoints", keyed by path); without that copy it serves the original.
+// JupyterLite keeps a saved lesson in IndexedDB (localforage: database "JupyterLite Storage - "
+// and the site's path, stores "files" and "checkpoints", keyed by the lesson's path); without
+// that copy it serves the original again.
 function forget(path) {{
   return new Promise(function (resolve, reject) {{
-    var open = indexedDB.open("JupyterLite Storage");
+    var open = indexedDB.open("JupyterLite Storage - " + location.pathname.replace(/[^/]*$/, ""));
     open.onerror = function () {{ reject(open.error); }};
     open.onsuccess = function () {{
       var db = open.result;
@@ -576,9 +596,17 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a browser that left mid-file is no error
+            super().handle_error(request, client_address)
+
+
 def server(site: Path, port: int = 0) -> http.server.ThreadingHTTPServer:
     """A static server for ``site`` on 127.0.0.1 (``port`` 0: a free one); call ``serve_forever``."""
-    return http.server.ThreadingHTTPServer(("127.0.0.1", port), partial(_Handler, directory=str(site)))
+    return _Server(("127.0.0.1", port), partial(_Handler, directory=str(site)))
 
 
 def main(argv: list[str] | None = None) -> int:
