@@ -436,9 +436,13 @@ def build(out: Path | None = None, dist: Path | None = None, root: Path = ROOT) 
         shutil.rmtree(old, ignore_errors=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
-    print(f"live: {out} ({size / 1e6:.1f} MB); `make live-serve` serves it on 127.0.0.1", flush=True)
+    print(f"live: {out} ({site_size(out) / 1e6:.1f} MB); `make live-serve` serves it on 127.0.0.1", flush=True)
     return out
+
+
+def site_size(site: Path) -> int:
+    """The bytes of every file in ``site``."""
+    return sum(p.stat().st_size for p in Path(site).rglob("*") if p.is_file())
 
 
 def _extensions(folder: Path, cache: Path) -> Path:
@@ -509,6 +513,7 @@ def start_page(names: list[str], redirect: bool = True) -> str:
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>Lavrov in Vientiane, July 2016: live lessons</title>
 <!-- JupyterLite reads the config of every folder above an app from its index.html -->
 <script id="jupyter-config-data" type="application/json">{{}}</script>
