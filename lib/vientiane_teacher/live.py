@@ -68,6 +68,7 @@ EXTENSION_WHEELS = {
 }
 FIRST_LESSON_QUERY = "lab/index.html?path={}"
 DEFAULT_PORT = 8018
+SOURCE_DATE_EPOCH = 1469491200  # 26 July 2016, 00:00 UTC
 
 
 class LiveBuildError(RuntimeError):
@@ -423,7 +424,9 @@ def build(out: Path | None = None, dist: Path | None = None, root: Path = ROOT) 
             "--apps", "lab", "--ignore-sys-prefix", "--no-sourcemaps", "--no-unused-shared-packages",
             f"--FederatedExtensionAddon.extra_labextensions_path={extensions}",
         ]  # fmt: skip
-        done = subprocess.run(command, cwd=work, capture_output=True, text=True)
+        # A fixed time stamp for reproducible files (JupyterLite refuses 0, which the tests' environment sets).
+        env = {**os.environ, "SOURCE_DATE_EPOCH": str(SOURCE_DATE_EPOCH)}
+        done = subprocess.run(command, cwd=work, capture_output=True, text=True, env=env)
         if done.returncode:
             raise LiveBuildError(f"jupyter lite build failed:\n{(done.stdout + done.stderr)[-3000:]}")
         _finish(site, names, lock, root)
