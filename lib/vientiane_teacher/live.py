@@ -29,6 +29,7 @@ import http.server
 import json
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import tarfile
@@ -471,6 +472,11 @@ def _finish(site: Path, names: list[str], lock: dict, root: Path = ROOT) -> None
     for stray in [*site.rglob("*.map"), site / "jupyterlite.doit.db"]:
         if stray.is_file():
             stray.unlink()
+    icon = site / "icon-120x120.png"
+    if icon.is_file():  # browsers ask for /favicon.ico: JupyterLite's own icon, as an ICO holding the PNG
+        png = icon.read_bytes()
+        header = struct.pack("<HHH", 0, 1, 1) + struct.pack("<BBBBHHII", 120, 120, 0, 0, 1, 32, len(png), 22)
+        (site / "favicon.ico").write_bytes(header + png)
     (site / "index.html").write_text(start_page(names), encoding="utf-8")
     (site / "lessons.html").write_text(start_page(names, redirect=False), encoding="utf-8")
     (site / "live-edition.json").write_text(
