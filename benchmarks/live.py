@@ -14,7 +14,6 @@ machine: read them as orders of magnitude.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import sys
 import tempfile
@@ -22,24 +21,28 @@ import threading
 import time
 from pathlib import Path
 
+import nbformat
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.browser.test_live import KERNEL_READY, Requests, run_all, wait_for_notebook  # noqa: E402
 from vientiane_teacher import live  # noqa: E402
 from vientiane_teacher.audit import CHROMIUM_FLAGS  # noqa: E402
-from vientiane_teacher.runner import execute  # noqa: E402
+from vientiane_teacher.runner import execute, run_interruptibly  # noqa: E402
 
 
 def local_run(path: Path) -> float:
-    """Seconds to run the live notebook in a local kernel (the baseline)."""
-    os.environ["VIENTIANE_FIGURES"] = tempfile.mkdtemp()
+    """Seconds to run the live notebook in a local kernel (the baseline), kernel start included."""
+    nb = nbformat.read(path, as_version=4)
     with tempfile.TemporaryDirectory() as folder:
-        copy = Path(folder) / path.name
-        copy.write_bytes(path.read_bytes())
+        env = {**os.environ, "VIENTIANE_FIGURES": folder}
         started = time.perf_counter()
-        asyncio.run(execute(copy))
-        return time.perf_counter() - started
+        run = run_interruptibly(execute(nb, folder, env=env))
+        took = time.perf_counter() - started
+    if not run.ok:
+        raise SystemExit(f"the baseline run of {path.name} failed: {run.error}")
+    return took
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -17,8 +17,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from vientiane.checks import RESULT_MIME
 from vientiane_teacher import lessons, live, present
+from vientiane_teacher.steps import WIDGET_VIEW
 
 from .jupyter_browser import ROOT, operate_first_control, output_snapshot, screenshot, wait_for_explorers
 
@@ -36,6 +39,7 @@ CELLS_JS = """() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod
     source: (c.querySelector('.jp-InputArea-editor') || {}).innerText || '',
     errors: [...c.querySelectorAll('.jp-OutputArea-output')].map(o => o.innerText).filter(t => /Traceback|Error:|Exception/.test(t)),
     images: c.querySelectorAll('.jp-OutputArea-output img').length,
+    text: [...c.querySelectorAll('.jp-OutputArea-output')].map(o => o.innerText).join('\\n'),
 }))"""
 
 
@@ -128,25 +132,86 @@ def wait_for_notebook(page, name: str) -> None:
         raise AssertionError(f"{name} did not open in the live edition (see {shot})") from error
 
 
+# Run All's progress in the notebook in view: the first code cell whose output is an error
+# (the run stops there), or done (kernel idle, no cell waiting), or not yet (null).
+RUN_STATE = """() => {
+    const panel = window.jupyterapp.shell.currentWidget;
+    const cells = panel.content.widgets.filter(c => c.model.type === 'code');
+    for (let i = 0; i < cells.length; i++) {
+        const outputs = cells[i].model.outputs;
+        for (let j = 0; j < outputs.length; j++) {
+            const output = outputs.get(j).toJSON();
+            if (output.output_type === 'error') {
+                return {failed: i + 1, source: cells[i].model.sharedModel.getSource(),
+                        error: output.ename + ': ' + output.evalue, traceback: (output.traceback || []).join('\\n')};
+            }
+        }
+    }
+    const status = panel.node.querySelector('.jp-Notebook-ExecutionIndicator');
+    const busy = [...panel.node.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].some(p => p.innerText.includes('*'));
+    return status && status.dataset.status === 'idle' && !busy ? {done: true} : null;
+}"""
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
 def run_all(page, lesson: str) -> list[dict]:
-    """Run All Cells; wait until every code cell ran or one failed; fail naming the lesson and cell."""
+    """Run All Cells; fail as soon as a cell's output is an error, naming the lesson and the
+    cell; else wait until every code cell ran."""
+    started = f"() => {PROMPTS}.some(p => /\\[(\\*|\\d+)\\]/.test(p))"
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    # A run that has not started within minutes was dropped (a kernel not ready): fail, not wait forever.
-    page.wait_for_function(f"() => {PROMPTS}.some(p => /\\[(\\*|\\d+)\\]/.test(p))", timeout=180_000)
-    page.wait_for_function(
-        f"""() => {{
-            const status = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator');
-            return status && status.dataset.status === 'idle' && !{PROMPTS}.some(p => p.includes('*'));
-        }}""",
-        timeout=600_000,
-    )
+    try:  # a cell shows [*] at once when the run is queued
+        page.wait_for_function(started, timeout=60_000)
+    except PlaywrightTimeout:  # a Run All given as the kernel connects can be dropped: give it again
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        page.wait_for_function(started, timeout=600_000)
+    state = page.wait_for_function(RUN_STATE, timeout=600_000, polling=500).json_value()
+    if "failed" in state:
+        raise AssertionError(
+            f"{_cell_name(lesson, state['failed'], state['source'])} raised in the browser: {state['error']}\n"
+            f"{ANSI.sub('', state['traceback'])[-1500:]}"
+        )
     cells = page.evaluate(CELLS_JS)
     for number, cell in enumerate(cells, start=1):
-        first_line = cell["source"].strip().splitlines()[0] if cell["source"].strip() else ""
-        where = f"{lesson}, code cell {number} ({first_line[:60]!r})"
+        where = _cell_name(lesson, number, cell["source"])
         assert not cell["errors"], f"{where} raised in the browser: {cell['errors'][0][-1500:]}"
         assert re.search(r"\[\d+\]", cell["prompt"]), f"{where} did not run (prompt {cell['prompt']!r})"
     return cells
+
+
+def _cell_name(lesson: str, number: int, source: str) -> str:
+    """How a failure names a cell: the lesson, the code cell's number (from 1) and its first line."""
+    first_line = source.strip().splitlines()[0] if source.strip() else ""
+    return f"{lesson}, code cell {number} ({first_line[:60]!r})"
+
+
+# Every code cell's id and outputs (nbformat JSON) in the notebook in view.
+OUTPUTS_JS = """() => window.jupyterapp.shell.currentWidget.content.widgets
+    .filter(c => c.model.type === 'code')
+    .map(c => ({id: c.model.sharedModel.getId(), outputs: c.model.outputs.toJSON()}))"""
+
+
+def answers(outputs: list[dict]) -> dict:
+    """What a cell's outputs say, without pixels: what it printed, its results' text and its
+    self-checks' verdicts (not figures, not widgets' model ids, not warnings on stderr)."""
+
+    def plain(value):
+        return "".join(value) if isinstance(value, list) else value
+
+    printed, results = "", []
+    for output in outputs:
+        data = output.get("data", {})
+        if output["output_type"] == "stream" and output.get("name") == "stdout":
+            printed += plain(output["text"])
+        elif data and WIDGET_VIEW not in data and not any(key.startswith("image/") for key in data):
+            key = RESULT_MIME if RESULT_MIME in data else "text/plain"
+            results.append(data[key] if key == RESULT_MIME else plain(data.get(key, "")))
+    return {"printed": printed, "results": results}
+
+
+def pinned_answers(name: str) -> dict[str, dict]:
+    """Each code cell's answers (by cell id) in the committed lesson, run with the pinned versions."""
+    nb = nbformat.read(ROOT / "notebooks" / name, as_version=4)
+    return {c.id: answers(c.outputs) for c in nb.cells if c.cell_type == "code"}
 
 
 def run_new_cell(page, code: str) -> str:
@@ -281,6 +346,15 @@ def test_lesson_runs_live(live_server, page, name):
     for number, cell in enumerate(cells, start=1):
         if "figures.save(" in cell["source"]:
             assert cell["images"], f"{name}, code cell {number}: no figure drawn"
+        # The site ships matplotlib's font list (vientiane._browser): no scan of the fonts first.
+        assert "building the font cache" not in cell["text"], f"{name}, code cell {number}: {cell['text'][:200]}"
+    # The same answers as the pinned build (the committed lesson's outputs), cell by cell.
+    pinned = pinned_answers(name)
+    for number, cell in enumerate(page.evaluate(OUTPUTS_JS), start=1):
+        here = answers(cell["outputs"])
+        assert here == pinned[cell["id"]], (
+            f"{name}, code cell {number} ({cell['id']}): the live edition says {here}, the pinned build {pinned[cell['id']]}"
+        )
     exercise, solution = EXERCISES[name][0]
     out = run_new_cell(page, browser_feedback_code(solution))
     shown = json.loads(out[out.index("FEEDBACK") + len("FEEDBACK") :].splitlines()[0])
@@ -316,13 +390,8 @@ def first_code_source(page) -> str:
     )
 
 
-def test_edit_survives_reload_and_reset_restores(live_server, page):
-    """An edit saved in the browser is there after a reload; "Reset this lesson" on the
-    start page brings the original back."""
-    lesson = sorted(EXERCISES)[0]
-    marker = "# my own note, kept in this browser"
-    open_lesson(page, live_server, lesson, kernel=False)
-    original = first_code_source(page)
+def edit_and_save(page, marker: str) -> None:
+    """Put ``marker`` at the top of the first code cell of the lesson in view and save it (to the browser's storage)."""
     page.evaluate(
         """async (marker) => {
             const app = window.jupyterapp, panel = app.shell.currentWidget;
@@ -332,15 +401,61 @@ def test_edit_survives_reload_and_reset_restores(live_server, page):
         }""",
         marker,
     )
+
+
+def test_edit_survives_reload_and_reset_restores(live_server, page):
+    """An edit saved in the browser is there after a reload; the lesson's own "Reset this
+    lesson" button (top right) brings the original back, and so does the start page's."""
+    lesson = sorted(EXERCISES)[0]
+    marker = "# my own note, kept in this browser"
+    open_lesson(page, live_server, lesson, kernel=False)
+    original = first_code_source(page)
+    edit_and_save(page, marker)
     # Load the page again (Lab has dropped ?path= from its address by now, so not page.reload).
     open_lesson(page, live_server, lesson, kernel=False)
     assert marker in first_code_source(page), "the edit is gone after a reload"
 
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Reset this lesson").click()  # in the lesson's page
+    page.wait_for_url(re.compile(r"/lab/index\.html\?path="), timeout=60_000)
+    wait_for_notebook(page, lesson)
+    restored = first_code_source(page)
+    assert marker not in restored, "the lesson's Reset this lesson kept the edit"
+    assert restored == original, "the lesson's Reset this lesson did not bring the original back"
+
+    edit_and_save(page, marker)
     page.goto(f"{live_server.base}lessons.html")
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator(f"button.reset[data-path='{lesson}']").click()
     page.wait_for_url(re.compile(r"/lab/index\.html\?path="), timeout=60_000)
     wait_for_notebook(page, lesson)
-    restored = first_code_source(page)
-    assert marker not in restored, "Reset this lesson kept the edit"
-    assert restored == original, "Reset this lesson did not bring the original back"
+    assert first_code_source(page) == original, "the start page's Reset this lesson did not bring the original back"
+
+
+def test_a_cell_that_fails_in_the_browser_is_named_at_once(live_server, page):
+    """A lesson whose third code cell raises: Run All fails as soon as the error shows, naming
+    the lesson, the cell and the error (not after the run's long timeout)."""
+    name = "broken-lesson.ipynb"
+    cells = ["import vientiane", "facts = vientiane.load()", 'facts.members("NO SUCH BODY")', "print('after')"]
+    notebook = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {"kernelspec": {"name": "python", "display_name": "Python (Pyodide)", "language": "python"}},
+        "cells": [
+            {"cell_type": "code", "source": c, "metadata": {}, "outputs": [], "execution_count": None, "id": f"c{i}"}
+            for i, c in enumerate(cells)
+        ],
+    }
+    open_lesson(page, live_server, sorted(EXERCISES)[-1], kernel=False)  # the app, to reach its storage
+    save = "([name, nb]) => window.jupyterapp.serviceManager.contents.save(name, {type: 'notebook', format: 'json', content: nb})"
+    page.evaluate(save, [name, notebook])  # in this browser's storage only, as a student's own notebook
+    try:
+        open_lesson(page, live_server, name)
+        with pytest.raises(AssertionError) as failure:
+            run_all(page, name)
+        message = str(failure.value)
+        assert f"{name}, code cell 3 ('facts.members(\"NO SUCH BODY\")')" in message, message
+        assert "raised in the browser: UnknownId" in message, message
+        assert "NO SUCH BODY" in message, message
+    finally:
+        page.evaluate("name => window.jupyterapp.serviceManager.contents.delete(name)", name)
