@@ -152,6 +152,7 @@ RUN_STATE = """() => {
     return status && status.dataset.status === 'idle' && !busy ? {done: true} : null;
 }"""
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+PYODIDE_ENAME = re.compile(r"<class '(?:[\w.]+\.)?(\w+)'>")  # Pyodide's kernel sends str(type) as ename
 
 
 def run_all(page, lesson: str) -> list[dict]:
@@ -166,8 +167,9 @@ def run_all(page, lesson: str) -> list[dict]:
         page.wait_for_function(started, timeout=600_000)
     state = page.wait_for_function(RUN_STATE, timeout=600_000, polling=500).json_value()
     if "failed" in state:
+        error = PYODIDE_ENAME.sub(r"\1", state["error"])
         raise AssertionError(
-            f"{_cell_name(lesson, state['failed'], state['source'])} raised in the browser: {state['error']}\n"
+            f"{_cell_name(lesson, state['failed'], state['source'])} raised in the browser: {error}\n"
             f"{ANSI.sub('', state['traceback'])[-1500:]}"
         )
     cells = page.evaluate(CELLS_JS)
@@ -357,7 +359,9 @@ def test_lesson_runs_live(live_server, page, name):
         )
     exercise, solution = EXERCISES[name][0]
     out = run_new_cell(page, browser_feedback_code(solution))
-    shown = json.loads(out[out.index("FEEDBACK") + len("FEEDBACK") :].splitlines()[0])
+    printed = [line for line in out.splitlines() if line.startswith("FEEDBACK[")]
+    assert printed, f"{name} {exercise}: the self-check cell printed no feedback:\n{ANSI.sub('', out)[-2000:]}"
+    shown = json.loads(printed[0].removeprefix("FEEDBACK"))
     assert shown[0] == exercise
     assert shown[1].startswith("✔ Right"), f"{name} {exercise}: the worked answer got {shown[1]!r}"
     assert shown[2].startswith("✘"), f"{name} {exercise}: a wrong answer got {shown[2]!r}"
