@@ -392,6 +392,44 @@ def partnership_level(facts, partner: str, organization: str = "ASEAN", on=None)
     return rows.sort_values("start")["level"].iloc[-1] if len(rows) else None
 
 
+# ------------------------------------------------------------- offices held, as periods
+
+
+def offices_on(facts, on=None, person: str | None = None, country: str | None = None) -> pd.DataFrame:
+    """The rows of ``offices`` in force on ``on`` (default: the data's date): who held which office.
+
+    A person can hold an office more than once (one row per period). A period's ``end`` is the
+    day the office passed to the next holder, so on that day the next holder is in office.
+    ``person`` (id, name or alias) and ``country`` (id or name) narrow the answer.
+
+    >>> offices_on(vientiane.load(), on="2023-03-01", country="CHN")["person"].tolist()
+    ['qin_gang']
+    """
+    rows = facts.tables.get("offices")
+    if rows is None:
+        return pd.DataFrame(columns=["id", "person", "office", "country", "start", "end", "certainty", "source"])
+    day = as_date(on, facts.as_of)
+    keep = (rows["start"] <= day) & (rows["end"].isna() | (rows["end"] > day))
+    if person is not None:
+        keep &= rows["person"] == resolve(facts, "people", person)
+    if country is not None:
+        keep &= rows["country"] == resolve(facts, "countries", country)
+    return rows[keep].sort_values(["country", "office", "start"]).reset_index(drop=True)
+
+
+def office_of(facts, person: str, on=None) -> str | None:
+    """The office ``person`` held on ``on`` (default: the data's date), or None if none is recorded.
+
+    >>> facts = vientiane.load()
+    >>> office_of(facts, "Wang Yi", on="2016-07-26")
+    "Minister of Foreign Affairs of the People's Republic of China"
+    >>> office_of(facts, "Wang Yi", on="2023-03-01") is None   # Qin Gang's months
+    True
+    """
+    rows = offices_on(facts, on=on, person=person)
+    return rows["office"].iloc[0] if len(rows) else None
+
+
 # Whose state a state-affiliated source speaks for, read from its publisher and owner columns.
 STATE_AFFILIATIONS = ("government", "state_owned_media", "government_funded_media")
 _GOVERNMENTS = {
@@ -411,15 +449,23 @@ _GOVERNMENTS = {
 
 def source_profiles(facts) -> pd.DataFrame:
     """Every source with the questions asked of each: who publishes, owns (and funds) it, and,
-    for a government or state-owned or state-funded source, which state (``state``, read from
-    its owner, else its publisher, else its original publisher; "another state" when it names
-    none of the states listed here; "" when the source is not state-affiliated).
+    for a government or state-owned or state-funded source, which state (``state``: the name of
+    the country whose ISO code the source's ``state`` column gives, or the code itself for a
+    state the countries table lacks; "" when the source is not state-affiliated). A package
+    without that column falls back to reading the owner, publisher and original publisher
+    ("another state" when they name none of the states listed here).
 
     >>> p = source_profiles(vientiane.load()).set_index("id")
     >>> p.loc["rd2016", "state"], p.loc["rferl_2005", "state"]
     ('Russia', 'United States')
     """
     sources = facts.sources
+    columns = ["id", "publisher", "affiliation", "owner", "original_publisher"]
+    if "state" in sources:
+        names = facts.countries.set_index("id")["short_name"]
+        codes = sources["state"].fillna("")
+        state = [names.get(code, code) if code else "" for code in codes]
+        return sources[columns].assign(state=state).reset_index(drop=True)
     state = pd.Series("", index=sources.index)
     # the owner decides first, then the publisher, then the original publisher
     for column in ("original_publisher", "publisher", "owner"):
@@ -429,7 +475,6 @@ def source_profiles(facts) -> pd.DataFrame:
     affiliated = sources["affiliation"].isin(STATE_AFFILIATIONS)
     state[affiliated & (state == "")] = "another state"
     state[~affiliated] = ""
-    columns = ["id", "publisher", "affiliation", "owner", "original_publisher"]
     return sources[columns].assign(state=state.to_numpy()).reset_index(drop=True)
 
 
