@@ -166,7 +166,7 @@ class Sandbox:
         command = [bwrap() or "bwrap", *_namespaces(), "--die-with-parent", "--new-session"]
         command += ["--info-fd", str(info)] if info is not None else []
         command += ["--ro-bind", "/usr", "/usr", *_system_links()]
-        binds = _python_folders() + [(self.library, INSIDE_LIBRARY), (self.tools, INSIDE_TOOLS)]
+        binds = _shared_files() + _python_folders() + [(self.library, INSIDE_LIBRARY), (self.tools, INSIDE_TOOLS)]
         for source, target in binds:
             command += ["--ro-bind", str(source), str(target)]
         command += _open_parents([target for _, target in binds])
@@ -265,6 +265,20 @@ class Sandbox:
         return Outcome(None if timed_out else process.returncode, timed_out, output, stderr)
 
 
+def font_cache(into: Path) -> Path:
+    """Matplotlib's font list, built once (``into`` becomes an MPLCONFIGDIR): each sandbox
+    copies it instead of scanning the fonts again."""
+    into.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [sys.executable, "-c", "import matplotlib.font_manager"],
+        env={**os.environ, "MPLCONFIGDIR": str(into)},
+        capture_output=True,
+        timeout=600,
+    )
+    _readable(into)
+    return into
+
+
 def _result_fd(fd: int):
     """In the child before bwrap starts: the result file becomes file descriptor 3."""
 
@@ -333,9 +347,12 @@ def _system_links() -> list[str]:
     for name, target in (("lib", "usr/lib"), ("lib64", "usr/lib64"), ("bin", "usr/bin"), ("sbin", "usr/sbin")):
         if Path("/", target).exists():
             links += ["--symlink", target, f"/{name}"]
-    if Path("/etc/ld.so.cache").is_file():  # the loader's index of /usr/lib: nothing private in it
-        links += ["--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"]
     return links
+
+
+def _shared_files() -> list[tuple[Path, Path]]:
+    """The loader's index of /usr/lib and the font setup: nothing private in them."""
+    return [(Path(p), Path(p)) for p in ("/etc/ld.so.cache", "/etc/fonts") if Path(p).exists()]
 
 
 def _python_folders() -> list[tuple[Path, Path]]:
