@@ -163,3 +163,127 @@ def test_the_students_library_imports_no_teacher_tool_and_leaves_matplotlib_alon
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert result.stdout.split("\n")[:2] == ["[]", "True"]
+
+
+LIBRARY = vientiane.paths.package_file("")
+
+
+def _imports_of_students_library() -> dict[str, set[str]]:
+    """module -> the modules of ``vientiane`` it imports, anywhere in its code (inside functions too)."""
+    import ast
+    from pathlib import Path
+
+    graph = {}
+    for path in sorted(Path(str(LIBRARY)).glob("*.py")):
+        name = path.stem
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                found |= {node.module} if node.module else {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("vientiane."):
+                found.add(node.module.split(".")[1])
+            elif isinstance(node, ast.ImportFrom) and node.module == "vientiane":
+                found |= {alias.name for alias in node.names}
+        graph[name] = {m for m in found if (Path(str(LIBRARY)) / f"{m}.py").is_file()} - {name}
+    return graph
+
+
+def test_the_students_library_has_no_import_cycle():
+    graph = _imports_of_students_library()
+    assert {"facts", "queries", "dates", "answers", "checks"} <= set(graph)
+    assert graph["dates"] == set(), "dates is a leaf"
+
+    def visit(module, path):
+        for imported in sorted(graph.get(module, ())):
+            assert imported not in path, f"import cycle: {' -> '.join([*path, imported])}"
+            visit(imported, [*path, imported])
+
+    for module in graph:
+        visit(module, [module])
+
+
+def test_the_students_library_never_writes_into_itself():
+    """Only figures.save writes, and into the figures folder: no module opens a file of the package
+    for writing, and the authoring command lives in the teacher's tools."""
+    import re
+    from pathlib import Path
+
+    for path in sorted(Path(str(LIBRARY)).glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        if path.name != "paths.py":  # the one module that resolves locations
+            assert "__file__" not in source, f"{path.name}: package data goes through importlib.resources"
+        if path.name != "figures.py":
+            assert not re.search(r"write_text|write_bytes|open\([^)]*['\"][wa]", source), path.name
+    assert "argparse" not in (Path(str(LIBRARY)) / "checks.py").read_text(encoding="utf-8")
+
+
+def test_a_copy_elsewhere_loads_as_itself(tmp_path, monkeypatch):
+    """The memo is keyed by path as well as content: a byte-identical copy is its own package."""
+    import shutil
+
+    monkeypatch.setenv("VIENTIANE_CACHE", str(tmp_path / "cache"))
+    bundled = vientiane.load()
+    for folder in ("data", "seeds"):
+        shutil.copytree(vientiane.paths.collection() / folder, tmp_path / folder)
+    copy = vientiane.load(tmp_path / "data" / "datapackage.json")
+    assert copy.path == tmp_path / "data" / "datapackage.json" and bundled.path == vientiane.paths.data_package()
+
+
+def test_facts_compare_by_identity_and_print_briefly(facts):
+    assert facts == facts and facts != facts.copy() and len({facts, facts}) == 1
+    shown = repr(facts)
+    assert shown.startswith("<Facts ") and "as of 2026-11-28" in shown and len(shown) < 200
+
+
+def _public_functions():
+    """(name, function) for every public function and method of the students' library."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    for info in pkgutil.iter_modules(vientiane.__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"vientiane.{info.name}")
+        for name, obj in vars(module).items():
+            if name.startswith("_") or getattr(obj, "__module__", None) != module.__name__:
+                continue
+            if inspect.isfunction(obj):
+                yield f"{info.name}.{name}", obj
+            elif inspect.isclass(obj):
+                for member, value in vars(obj).items():
+                    if not member.startswith("_") and (inspect.isfunction(value) or isinstance(value, property)):
+                        yield f"{info.name}.{name}.{member}", value
+
+
+def test_every_public_function_has_a_docstring_with_an_example():
+    """Students read them with ``?``: a doctest (``>>>``) or, where running it would draw, an
+    ``Example::`` block."""
+    import inspect
+    import re
+
+    functions = dict(_public_functions())
+    assert {"load", "check"} <= {name.rsplit(".", 1)[-1] for name in functions} | {"check"}
+    assert len(functions) > 80
+    lacking = [
+        name
+        for name, function in functions.items()
+        if not re.search(r">>> |^Example[^\n]*::$", inspect.getdoc(function) or "", re.MULTILINE)
+    ]
+    assert not lacking, f"no example in the docstring of: {', '.join(lacking)}"
+    assert ">>> " in (vientiane.check.__doc__ or "")
+
+
+def test_no_doctest_in_lib_is_skipped():
+    """Under CI nothing turns into a skip: an example that cannot run cheaply is an ``Example::``
+    block in prose, not a doctest marked SKIP."""
+    from pathlib import Path
+
+    lib = Path(__file__).resolve().parents[1] / "lib"
+    marked = [
+        f"{path.relative_to(lib)}:{number}"
+        for path in sorted(lib.rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if "doctest: +SKIP" in line
+    ]
+    assert not marked, f"doctests marked SKIP: {', '.join(marked)}"

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 import vientiane
-from vientiane import checks
+from vientiane import answers, checks
+from vientiane_teacher import authoring
 
 EXISTING = [
     f"{lesson}.{n}"
@@ -145,7 +146,7 @@ def test_wrong_answer_gets_the_hint(capsys):
 
 @pytest.mark.parametrize("exercise", EXISTING)
 def test_every_exercise_has_targeted_hints_stored_as_digests(exercise):
-    stored = json.loads(checks.HINTS_FILE.read_text(encoding="utf-8"))["wrong"][exercise]
+    stored = checks._read_json("hints.json")["wrong"][exercise]
     assert 1 <= len(stored) <= 3
     for item in stored:
         assert item["answers"] and all(re.fullmatch(r"[0-9a-f]{64}", d) for d in item["answers"])
@@ -182,8 +183,9 @@ def test_every_lesson_has_three_exercises():
 
 @pytest.mark.parametrize("answer", ["ARF", "CHN|RUS", "2016-07-25", "versatile", "Mosyakov"])
 def test_answers_are_not_in_the_library_as_plain_text(answer):
-    source = Path(checks.__file__).read_text(encoding="utf-8")
-    assert answer.casefold() not in source.casefold()
+    for module in (checks, answers, authoring):
+        source = Path(module.__file__).read_text(encoding="utf-8")
+        assert answer.casefold() not in source.casefold(), module.__name__
 
 
 @pytest.mark.parametrize("placeholder", [..., "...", " ... ", "…", "", [...], ["..."], (...,)])
@@ -198,32 +200,33 @@ def test_no_hint_before_the_first_attempt(placeholder, capsys):
 def test_the_docstring_is_honest_about_what_hashing_protects():
     doc = checks.__doc__
     assert "at a glance" in doc and "determined guesser" in doc and "not an" in doc
-    assert "--wrong" in doc and "python -m vientiane.checks add" in doc
+    assert "python -m vientiane_teacher.authoring add" in doc
+    assert "--wrong" in authoring.__doc__ and "python -m vientiane_teacher.authoring add" in authoring.__doc__
 
 
 @pytest.fixture
 def files(tmp_path, monkeypatch):
-    """exercises.json and hints.json copied to a scratch folder, the module pointed at them."""
+    """exercises.json and hints.json copied to a scratch folder, the authoring command pointed at
+    them; ``reload()`` points the check at what it wrote."""
     for name in ("EXERCISES_FILE", "HINTS_FILE"):
-        copy = tmp_path / getattr(checks, name).name
-        copy.write_text(getattr(checks, name).read_text(encoding="utf-8"), encoding="utf-8")
-        monkeypatch.setattr(checks, name, copy)
+        copy = tmp_path / getattr(authoring, name).name
+        copy.write_text(getattr(authoring, name).read_text(encoding="utf-8"), encoding="utf-8")
+        monkeypatch.setattr(authoring, name, copy)
 
     def reload():
-        for name, read in [
-            ("EXERCISES", checks._read_exercises),
-            ("WRONG", checks._read_wrong),
-            ("_ALSO", checks._read_also),
-        ]:
-            monkeypatch.setattr(checks, name, read())
+        entries = json.loads(authoring.EXERCISES_FILE.read_text(encoding="utf-8"))
+        hints = json.loads(authoring.HINTS_FILE.read_text(encoding="utf-8"))
+        monkeypatch.setattr(checks, "EXERCISES", checks._read_exercises(entries))
+        monkeypatch.setattr(checks, "WRONG", checks._read_wrong(hints))
+        monkeypatch.setattr(checks, "_ALSO", checks._read_also(entries))
 
     return reload
 
 
 def test_the_authoring_command_writes_a_complete_entry(files, capsys):
-    before = json.loads(checks.EXERCISES_FILE.read_text(encoding="utf-8"))
+    before = json.loads(authoring.EXERCISES_FILE.read_text(encoding="utf-8"))
     assert (
-        checks.main(
+        authoring.main(
             [
                 "add",
                 "98.1",
@@ -242,7 +245,7 @@ def test_the_authoring_command_writes_a_complete_entry(files, capsys):
         == 0
     )
     assert "98.1 written (1 accepted answer(s), 2 targeted hint(s))" in capsys.readouterr().out
-    entries = json.loads(checks.EXERCISES_FILE.read_text(encoding="utf-8"))
+    entries = json.loads(authoring.EXERCISES_FILE.read_text(encoding="utf-8"))
     assert set(entries) == set(before) | {"98.1"} and all(entries[k] == before[k] for k in before)
     assert set(entries["98.1"]) == {"accepted", "hint", "explanation"}
     files()
@@ -250,11 +253,11 @@ def test_the_authoring_command_writes_a_complete_entry(files, capsys):
     assert checks.feedback("98.1", "Russia") == ("✘ Not yet. Hint: Which other state?", False)
     assert checks.feedback("98.1", "IND") == ("✘ Not yet. Hint: Did India belong then?", False)
     assert checks.feedback("98.1", "KAZ") == ("✘ Not yet. Hint: Which two?", False)
-    assert "india" not in checks.HINTS_FILE.read_text(encoding="utf-8").split('"98.1"')[1].split('"hint"')[0]
+    assert "india" not in authoring.HINTS_FILE.read_text(encoding="utf-8").split('"98.1"')[1].split('"hint"')[0]
 
 
 def test_an_answer_given_by_name_is_stored_by_id_too(files):
-    checks.author("98.2", ["Chinese Taipei"], "Which economy?", "Chinese Taipei, an APEC economy.")
+    authoring.author("98.2", ["Chinese Taipei"], "Which economy?", "Chinese Taipei, an APEC economy.")
     files()
     for answer in ["Chinese Taipei", "TWN"]:
         assert checks.feedback("98.2", answer) == ("✔ Right: Chinese Taipei, an APEC economy.", True)
@@ -262,7 +265,7 @@ def test_an_answer_given_by_name_is_stored_by_id_too(files):
 
 def test_a_wrong_answer_that_is_accepted_is_refused(files):
     with pytest.raises(ValueError, match="accepted"):
-        checks.author("98.3", [5], "How many?", "Five.", wrong={"five": "No."})
+        authoring.author("98.3", [5], "How many?", "Five.", wrong={"five": "No."})
 
 
 def test_in_a_notebook_the_result_is_machine_readable_too():

@@ -225,3 +225,81 @@ def test_the_data_date_is_required(package):
     package.write_text(json.dumps(descriptor), encoding="utf-8")
     fault = only(faults_of(package), file="data/datapackage.json", column="as_of")
     assert "YYYY-MM-DD" in fault.message
+
+
+# ------------------------------------------------ faults a reliability campaign found (issue 17)
+
+
+@pytest.mark.parametrize("where", ["schema", "fields", "field"])
+def test_a_hand_edited_schema_that_is_not_an_object_is_a_fault(package, where):
+    descriptor = json.loads(package.read_text(encoding="utf-8"))
+    index = next(i for i, r in enumerate(descriptor["resources"]) if r["name"] == "topics")
+    schema = descriptor["resources"][index]["schema"]
+    if where == "schema":
+        descriptor["resources"][index]["schema"] = "id, label"
+    elif where == "fields":
+        schema["fields"] = "id, label"
+    else:
+        schema["fields"][0] = "id"
+    package.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    fault = only(faults_of(package), file="data/datapackage.json")
+    assert fault.column.startswith(f"resources[{index}]") and "topics" in fault.message
+
+
+def test_a_nul_byte_inside_a_value_is_a_fault(package):
+    path = package.parent / "topics.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    header = lines[0].split(",")
+    cells = lines[2].split(",")
+    cells[1] = cells[1][:3] + "\0" + cells[1][3:]
+    lines[2] = ",".join(cells)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    fault = only(faults_of(package), file="data/topics.csv", row=3, column=header[1])
+    assert "NUL" in fault.message
+
+
+LONG_FIELD = """
+import json, sys
+{before}
+import vientiane
+try:
+    vientiane.load(sys.argv[1])
+except vientiane.FactsError as err:
+    print(json.dumps([[f.file, f.row, f.column, f.message] for f in err.faults]))
+else:
+    print("loaded")
+"""
+
+
+@pytest.mark.parametrize(
+    "before", ["", "import frictionless.formats.csv.parser", "import csv\ncsv.field_size_limit(1000)"]
+)
+def test_a_very_long_value_gets_one_rule_whatever_was_imported_before(package, before):
+    """csv.field_size_limit is process-global (frictionless raises it on import): the loader's
+    rule may not depend on it. Each run is a fresh process."""
+    import subprocess
+    import sys
+
+    path = package.parent / "topics.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    cells = lines[2].split(",")
+    cells[-1] = '"' + "x" * 200_000 + '"'
+    lines[2] = ",".join(cells)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    code = LONG_FIELD.format(before=before)
+    result = subprocess.run([sys.executable, "-c", code, str(package)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    faults = json.loads(result.stdout)
+    header = lines[0].split(",")
+    assert faults == [["data/topics.csv", 3, header[-1], faults[0][3]]], result.stdout
+    assert "200000 characters" in faults[0][3]
+
+
+def test_a_duplicated_header_column_names_its_row_and_column(package):
+    path = package.parent / "topics.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    header = lines[0].split(",")
+    lines = [line + "," + line.split(",")[0] if line else line for line in lines]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    fault = only(faults_of(package), file="data/topics.csv", row=1, column=header[0])
+    assert "twice" in fault.message

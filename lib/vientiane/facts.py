@@ -17,20 +17,22 @@ in every query, slider and count is that date, never the computer's clock.
 
 from __future__ import annotations
 
+import contextlib
 import csv
-import datetime as dt
 import hashlib
 import io
 import json
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
 
-from . import paths
+from . import paths, queries
+from .dates import ISO_DATE, is_iso_date
 
 # The tables every package must have; a package may describe more (partnership_levels, …).
 TABLES = (
@@ -56,7 +58,8 @@ DATE_RANGES = (("start", "end"), ("role_start", "role_end"))
 PRECISIONS = ("day", "month", "year")
 # Columns whose values must be unique within their table, case-folded (ids, names, aliases).
 NAME_COLUMNS = ("id", "name", "short_name", "aliases")
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# The longest value a cell may hold (characters): longer is most likely a quotation mark that does not close.
+MAX_FIELD = 100_000
 
 _MEMO: dict[str, Facts] = {}
 
@@ -117,11 +120,13 @@ def split_paragraphs(text: str) -> list[str]:
     return [block.strip() for block in re.split(r"\n\s*\n", text) if block.strip()]
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # tables are DataFrames: equal means the same object, and a repr stays short
 class Facts:
     """The facts of the collection: one pandas DataFrame per table, plus the queries.
 
     >>> facts = load()
+    >>> facts                                 # doctest: +ELLIPSIS
+    <Facts ...datapackage.json as of 2026-11-28: ... tables, 1 local source text>
     >>> facts.members("EAS", on="2016-07-26")[:3]
     ['AUS', 'BRN', 'CHN']
     >>> facts.quotes.columns[:3].tolist()
@@ -133,6 +138,11 @@ class Facts:
     texts: dict[str, str] = field(default_factory=dict)  # source id -> local copy
     as_of: pd.Timestamp | None = None  # the date the package is valid for: "today" in queries
 
+    def __repr__(self) -> str:
+        as_of = "an unknown date" if self.as_of is None else f"{self.as_of:%Y-%m-%d}"
+        texts = f"{len(self.texts)} local source text{'' if len(self.texts) == 1 else 's'}"
+        return f"<Facts {_display(self.path)} as of {as_of}: {len(self.tables)} tables, {texts}>"
+
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
         if name in tables:
@@ -143,7 +153,14 @@ class Facts:
         return sorted(set(super().__dir__()) | set(self.tables))
 
     def copy(self) -> Facts:
-        """A copy whose tables can be changed without touching the original."""
+        """A copy whose tables can be changed without touching the original.
+
+        >>> facts = load()
+        >>> mine = facts.copy()
+        >>> mine.tables["quotes"] = mine.quotes.head(1)
+        >>> len(mine.quotes) < len(facts.quotes)
+        True
+        """
         return Facts(self.path, {k: v.copy() for k, v in self.tables.items()}, dict(self.texts), self.as_of)
 
     # The queries live in queries.py; these methods are the short way to call them.
@@ -158,8 +175,6 @@ class Facts:
         >>> len(load().members("EAS", on="2016-07-26"))
         18
         """
-        from . import queries
-
         return queries.members(self, organization, on=on, statuses=statuses, alternatives=alternatives)
 
     def organizations_of(self, country, on=None, statuses=("member",), alternatives=False) -> list[str]:
@@ -168,8 +183,6 @@ class Facts:
         >>> load().organizations_of("rus", on="2016-07-26")
         ['ADMMPLUS', 'APEC', 'ARF', 'CICA', 'EAEU', 'EAS', 'SCO']
         """
-        from . import queries
-
         return queries.organizations_of(self, country, on=on, statuses=statuses, alternatives=alternatives)
 
     def excerpts(self) -> pd.DataFrame:
@@ -198,7 +211,11 @@ class Facts:
         return self.sources.loc[self.sources["kind"] == "article", "id"].iloc[0]
 
     def article(self) -> str:
-        """The text of the article under study, exactly as kept in seeds/."""
+        """The text of the article under study, exactly as kept in seeds/.
+
+        >>> "umbrella" in load().article()
+        True
+        """
         return self.texts[self.article_id]
 
     def paragraphs(self) -> pd.DataFrame:
@@ -230,8 +247,9 @@ def load(path: str | os.PathLike | None = None) -> Facts:
         raise FactsError(faults)
     descriptor, texts_by_resource, local_sources = raw
     digest = _digest(package_path, texts_by_resource, local_sources)
-    if digest in _MEMO:
-        return _MEMO[digest].copy()
+    memo_key = f"{package_path.resolve()}\0{digest}"  # a byte-identical copy elsewhere is another package
+    if memo_key in _MEMO:
+        return _MEMO[memo_key].copy()
     if not _stamp(digest).exists():
         faults = _frictionless_faults(package_path)
         if faults:
@@ -242,7 +260,7 @@ def load(path: str | os.PathLike | None = None) -> Facts:
     if faults:
         raise FactsError(faults)
     _remember(digest)
-    _MEMO[digest] = facts
+    _MEMO[memo_key] = facts
     return facts.copy()
 
 
@@ -265,16 +283,17 @@ def _read_files(package_path: Path):
         return None, [Fault(name, None, "resources", "the descriptor lists no resources")]
     faults, texts = [], {}
     as_of = descriptor.get("as_of")
-    if not (isinstance(as_of, str) and ISO_DATE.fullmatch(as_of) and _is_date(as_of)):
+    if not (isinstance(as_of, str) and is_iso_date(as_of)):
         faults.append(Fault(name, None, "as_of", f"the date the data is valid for must be YYYY-MM-DD, not {as_of!r}"))
     for index, resource in enumerate(resources):
-        rname = resource.get("name") if isinstance(resource, dict) else None
-        fields = [f.get("name") for f in resource.get("schema", {}).get("fields", [])] if rname else []
-        if not rname or not resource.get("path") or not fields:
-            faults.append(Fault(name, None, f"resources[{index}]", "a resource needs a name, a path and schema fields"))
+        fault = _resource_fault(name, index, resource)
+        if fault is not None:
+            faults.append(fault)
             continue
+        rname = resource["name"]
+        fields = [f["name"] for f in resource["schema"]["fields"]]
         csv_path = package_path.parent / resource["path"]
-        dates = {f.get("name") for f in resource["schema"]["fields"] if f.get("type") == "date"}
+        dates = {f["name"] for f in resource["schema"]["fields"] if f.get("type") == "date"}
         text, file_faults = _read_csv_text(csv_path, fields, dates)
         faults += file_faults
         texts[rname] = text
@@ -282,9 +301,46 @@ def _read_files(package_path: Path):
     faults += [Fault(name, None, "resources", f"no resource named '{t}'") for t in TABLES if t not in named]
     local_sources = {}
     if not faults:
-        local_sources, source_faults = _read_local_sources(package_path, texts["sources"])
+        with _no_csv_field_limit():
+            local_sources, source_faults = _read_local_sources(package_path, texts["sources"])
         faults += source_faults
     return (descriptor, texts, local_sources), faults
+
+
+def _resource_fault(name: str, index: int, resource) -> Fault | None:
+    """What is wrong with the shape of one resource of a hand-edited descriptor, if anything."""
+    where = f"resources[{index}]"
+    if not isinstance(resource, dict) or not resource.get("name") or not resource.get("schema"):
+        return Fault(name, None, where, "a resource needs a name, a path and schema fields")
+    rname, path, schema = resource["name"], resource.get("path"), resource["schema"]
+    if not isinstance(rname, str) or not isinstance(path, str) or not path:
+        return Fault(name, None, where, f"resource {rname!r}: a resource needs a name, a path and schema fields")
+    if not isinstance(schema, dict):
+        kind = type(schema).__name__
+        return Fault(name, None, f"{where}.schema", f"resource '{rname}': the schema must be an object, not {kind}")
+    fields = schema.get("fields")
+    if not fields:
+        return Fault(name, None, where, f"resource '{rname}': a resource needs a name, a path and schema fields")
+    if not isinstance(fields, list) or not all(isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields):
+        return Fault(
+            name,
+            None,
+            f"{where}.schema.fields",
+            f"resource '{rname}': the fields must be a list of objects with a name",
+        )
+    return None
+
+
+@contextlib.contextmanager
+def _no_csv_field_limit():
+    """csv.field_size_limit is global to the process (frictionless raises it when it reads a CSV):
+    lift it while we read, so that our own rule (MAX_FIELD) decides whatever ran before."""
+    before = csv.field_size_limit()
+    csv.field_size_limit(sys.maxsize)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(before)
 
 
 def _read_csv_text(csv_path: Path, fields: list[str], date_fields=()) -> tuple[str, list[Fault]]:
@@ -301,11 +357,20 @@ def _read_csv_text(csv_path: Path, fields: list[str], date_fields=()) -> tuple[s
         column = fields[len(cells) - 1] if 0 < len(cells) <= len(fields) else None
         return "", [Fault(name, line, column, f"bytes that are not UTF-8 ({data[err.start : err.end]!r})")]
     faults = []
+    with _no_csv_field_limit():
+        faults += _csv_faults(name, text, fields, date_fields)
+    return text, faults
+
+
+def _csv_faults(name: str, text: str, fields: list[str], date_fields) -> list[Fault]:
+    faults = []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     last_line = 0
     try:
         header = next(reader, [])
         last_line = reader.line_num
+        for twice in sorted({h for h in header if header.count(h) > 1}, key=header.index):
+            faults.append(Fault(name, 1, twice, "the column appears twice in the header"))
         for missing in [f for f in fields if f not in header]:
             faults.append(Fault(name, 1, missing, "missing column"))
         for extra in [h for h in header if h not in fields]:
@@ -319,12 +384,23 @@ def _read_csv_text(csv_path: Path, fields: list[str], date_fields=()) -> tuple[s
                     )
                 )
             for column, value in zip(header, record, strict=False):
-                if column in date_fields and value and not ISO_DATE.fullmatch(value):
+                if len(value) > MAX_FIELD:
+                    faults.append(
+                        Fault(
+                            name,
+                            row,
+                            column,
+                            f"a value of {len(value)} characters (at most {MAX_FIELD}): check the quoting",
+                        )
+                    )
+                elif "\0" in value:
+                    faults.append(Fault(name, row, column, "a NUL character (\\0) inside the value: remove it"))
+                elif column in date_fields and value and not ISO_DATE.fullmatch(value):
                     faults.append(Fault(name, row, column, f"{value!r} is not a date written YYYY-MM-DD"))
             last_line = reader.line_num
     except csv.Error as err:
         faults.append(Fault(name, last_line + 1, None, f"broken CSV quoting: {err}"))
-    return text, faults
+    return faults
 
 
 def _read_local_sources(package_path: Path, sources_text: str):
@@ -502,14 +578,6 @@ def _reference_faults(file: str, claims: pd.DataFrame, tables: dict[str, pd.Data
             elif row_id not in ids[table]:
                 faults.append(Fault(file, index + 2, "checked_in", f"{reference!r}: no row {row_id!r} in {table}"))
     return faults
-
-
-def _is_date(text: str) -> bool:
-    try:
-        dt.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _excerpt_faults(file: str, frame: pd.DataFrame, sources: pd.DataFrame, facts: Facts) -> list[Fault]:

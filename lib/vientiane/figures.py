@@ -37,8 +37,29 @@ class FigureNotSavedWarning(UserWarning):
 
 
 def figures_dir() -> Path:
-    """Where figures are written (see ``paths.figures_dir``)."""
+    """Where figures are written (see ``paths.figures_dir``).
+
+    >>> figures_dir().is_absolute()
+    True
+    """
     return paths.figures_dir()
+
+
+def freeze_layout(fig) -> None:
+    """Keep the layout of a figure's first drawing: a constrained layout run again on a later
+    drawing starts from where the first left things and moves them by a pixel, so the same
+    figure gave other bytes each time it was saved or shown. ``png_bytes`` and ``svg_text``
+    call it after drawing.
+
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(layout="constrained")
+    >>> _ = png_bytes(fig, dpi=10)
+    >>> type(fig.get_layout_engine()).__name__
+    'PlaceHolderLayoutEngine'
+    """
+    engine = fig.get_layout_engine()
+    if engine is not None and type(engine).__name__ != "PlaceHolderLayoutEngine":
+        fig.set_layout_engine("none")  # "none", not None: keeps a colorbar's layout compatible
 
 
 def png_bytes(fig, dpi: int = DPI) -> bytes:
@@ -51,6 +72,7 @@ def png_bytes(fig, dpi: int = DPI) -> bytes:
     """
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, metadata=PNG_METADATA)
+    freeze_layout(fig)
     return buffer.getvalue()
 
 
@@ -65,6 +87,7 @@ def svg_text(fig, title: str = "", description: str = "") -> str:
     buffer = io.StringIO()
     with matplotlib.rc_context(SVG_SETTINGS):
         fig.savefig(buffer, format="svg", metadata=SVG_METADATA)
+    freeze_layout(fig)
     text = buffer.getvalue()
     if title or description:
         label = f"<title>{html.escape(title)}</title><desc>{html.escape(description)}</desc>"

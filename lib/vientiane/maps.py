@@ -23,7 +23,6 @@ import functools
 import json
 import math
 import textwrap
-from pathlib import Path
 
 import matplotlib.colors
 import numpy as np
@@ -35,9 +34,9 @@ from matplotlib.patches import Patch
 from matplotlib.path import Path as MplPath
 from matplotlib.transforms import Bbox
 
-from . import plots, queries
+from . import paths, plots, queries
 
-GEOMETRY = Path(__file__).with_name("geo") / "world_50m.json"
+GEOMETRY = paths.package_file("geo/world_50m.json")
 
 CENTRAL_MERIDIAN = 160.0  # degrees east: the Pacific in the middle
 SEAM = CENTRAL_MERIDIAN - 180.0  # 20 degrees west, in the Atlantic: where the world is cut open

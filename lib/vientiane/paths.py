@@ -20,6 +20,7 @@ of the collection the working directory is in (a clone or the student edition), 
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -56,7 +57,11 @@ def collection() -> Path:
 
 
 def data_package() -> Path:
-    """The bundled data package's descriptor, ``data/datapackage.json``."""
+    """The bundled data package's descriptor, ``data/datapackage.json``.
+
+    >>> data_package().parent.name, data_package().name
+    ('data', 'datapackage.json')
+    """
     return collection() / "data" / "datapackage.json"
 
 
@@ -80,3 +85,13 @@ def figures_dir(cwd: Path | None = None) -> Path:
 
 def _is_collection(folder: Path) -> bool:
     return (folder / "data" / "datapackage.json").is_file() and (folder / "seeds").is_dir()
+
+
+def package_file(name: str):
+    """A file shipped inside the package (``exercises.json``, ``hints.json``, ``geo/…``), found
+    through ``importlib.resources`` so that it is read the same from a clone, a wheel or a zip.
+
+    >>> package_file("hints.json").is_file()
+    True
+    """
+    return resources.files(__package__).joinpath(name)

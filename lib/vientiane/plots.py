@@ -61,7 +61,14 @@ STYLE = {
 
 
 def styled(function):
-    """Draw ``function``'s figure in the collection's style, leaving matplotlib's settings alone."""
+    """Draw ``function``'s figure in the collection's style, leaving matplotlib's settings alone.
+
+    >>> @styled
+    ... def empty_figure():
+    ...     return _figure(2, 1)
+    >>> float(empty_figure().get_figwidth())
+    2.0
+    """
 
     @functools.wraps(function)
     def drawn(*args, **kwargs):

@@ -6,11 +6,9 @@ accepted in any case; dates as strings ("2016-07-26"), ``date`` or ``datetime``.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 
-from .facts import ISO_DATE
+from .dates import as_date, format_date  # noqa: F401 (format_date: the short way, queries.format_date)
 
 # The Asia-Pacific forums of the lessons, and the Eurasian bodies that Russia co-founded.
 ASIA_PACIFIC_FORUMS = ("ASEAN", "EAS", "ARF", "APEC")
@@ -19,30 +17,6 @@ EURASIAN_BODIES = ("SCO", "EAEU")
 
 class UnknownId(LookupError):
     """An id or alias that is not in the table; the message lists the known ids."""
-
-
-def as_date(on, today=None) -> pd.Timestamp:
-    """A date from a string written YYYY-MM-DD, a ``date`` or ``datetime``; ``None`` means ``today``
-    (the functions here pass the data's date, ``facts.as_of``: never the computer's clock).
-
-    >>> as_date("2016-07-26")
-    Timestamp('2016-07-26 00:00:00')
-    """
-    if on is None:
-        if today is None:
-            raise ValueError("no date given: pass on='YYYY-MM-DD' (or the data's date, facts.as_of)")
-        on = today
-    if isinstance(on, str):
-        text = on.strip()
-        try:
-            if not ISO_DATE.fullmatch(text):
-                raise ValueError
-            return pd.Timestamp(dt.date.fromisoformat(text))
-        except ValueError:
-            raise ValueError(f"not a date: {on!r} (write it as YYYY-MM-DD, e.g. '2016-07-26')") from None
-    if isinstance(on, (dt.date, pd.Timestamp)):
-        return pd.Timestamp(on).normalize()
-    raise TypeError(f"on= takes a string, date or datetime, not {type(on).__name__}")
 
 
 def resolve(facts, table: str, key: str) -> str:
@@ -308,32 +282,18 @@ def quotes_of(facts, speaker: str | None = None, topic: str | None = None, text:
 
 
 def speaker_name(facts, person_id) -> str:
-    """The display name of a person id, or "(not named)" for an empty speaker."""
+    """The display name of a person id, or "(not named)" for an empty speaker.
+
+    >>> facts = vientiane.load()
+    >>> speaker_name(facts, "lavrov"), speaker_name(facts, "")
+    ('Sergei Lavrov', '(not named)')
+    """
     if pd.isna(person_id) or not person_id:
         return "(not named)"
     return facts.people.set_index("id").loc[person_id, "name"]
 
 
 # ------------------------------------------------------------------ precise about dates
-
-_MONTHS = ("January February March April May June July August September October November December").split()
-
-
-def format_date(day, precision: str | None = "day") -> str:
-    """A date as a reader should see it: no day that the sources do not give.
-
-    >>> format_date(pd.Timestamp("1992-07-01"), "month"), format_date(pd.Timestamp("1995-01-01"), "year")
-    ('July 1992', '1995')
-    >>> format_date(pd.Timestamp("2016-07-26"))
-    '26 July 2016'
-    """
-    if day is None or pd.isna(day):
-        return ""
-    if precision == "year":
-        return f"{day.year}"
-    if precision == "month":
-        return f"{_MONTHS[day.month - 1]} {day.year}"
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def _period_end(day: pd.Timestamp, precision) -> pd.Timestamp:

@@ -104,6 +104,13 @@ class Explorer(widgets.VBox):
         self.refresh()
 
     def refresh(self, change=None) -> None:
+        """Render again from the controls' values (each control calls it when its value changes).
+
+        Example::
+
+            explorer = vientiane.widgets.membership_explorer(vientiane.load())
+            explorer.controls[0].value = 2010   # redraws; explorer.refresh() does it by hand
+        """
         self.result, outputs = self._render()
         self.output.outputs = tuple(outputs)
 
@@ -137,7 +144,13 @@ def paragraph_view(facts, number: int) -> str:
 
 
 def article_explorer(facts) -> Explorer:
-    """Step through the article paragraph by paragraph (lesson 00)."""
+    """Step through the article paragraph by paragraph (lesson 00).
+
+    Example (as the lesson does it; not run as a doctest, since it draws)::
+
+        facts = vientiane.load()
+        vientiane.widgets.article_explorer(facts)   # type a paragraph number: its text and the quotations in it
+    """
     number = _number_box("Paragraph", 1, 1, len(facts.paragraphs()))
 
     def render():
@@ -163,7 +176,13 @@ def timeline_view(facts, first_year: int, last_year: int, organizations=()):
 
 
 def timeline_explorer(facts) -> Explorer:
-    """Filter the time line by period and organization (lesson 01)."""
+    """Filter the time line by period and organization (lesson 01).
+
+    Example (as the lesson does it; not run as a doctest, since it draws)::
+
+        facts = vientiane.load()
+        vientiane.widgets.timeline_explorer(facts)   # change the years or the bodies: the time line redraws
+    """
     first, last = queries.first_year(facts), facts.as_of.year
     since, until = _number_box("From", 2010, first, last), _number_box("To", 2016, first, last)
     orgs = widgets.SelectMultiple(options=list(facts.organizations["id"]), value=(), description="Bodies", rows=6)
@@ -193,7 +212,13 @@ def membership_view(facts, year: int, day: str = "07-26"):
 
 
 def membership_explorer(facts) -> Explorer:
-    """A year slider that redraws the country-by-organization matrix (lesson 02)."""
+    """A year slider that redraws the country-by-organization matrix (lesson 02).
+
+    Example (as the lesson does it; not run as a doctest, since it draws)::
+
+        facts = vientiane.load()
+        vientiane.widgets.membership_explorer(facts)   # type a year: the matrix of that year
+    """
     year = _year_box(facts, 2016)
 
     def render():
@@ -214,7 +239,13 @@ def country_view(facts, country: str):
 
 
 def country_explorer(facts, country: str = "RUS") -> Explorer:
-    """Pick a country to see its memberships and partner statuses over time (lesson 02)."""
+    """Pick a country to see its memberships and partner statuses over time (lesson 02).
+
+    Example (as the lesson does it; not run as a doctest, since it draws)::
+
+        facts = vientiane.load()
+        vientiane.widgets.country_explorer(facts, country="CHN")   # pick another country: its history
+    """
     names = facts.countries.sort_values("short_name")
     options = [(row.short_name, row.id) for row in names.itertuples() if (facts.memberships["member"] == row.id).any()]
     picker = widgets.Dropdown(options=options, value=country, description="Country")
@@ -244,7 +275,13 @@ def overlap_view(facts, organizations, year: int) -> pd.DataFrame:
 
 
 def overlap_explorer(facts) -> Explorer:
-    """Pick organizations to see their intersection and union (lesson 02)."""
+    """Pick organizations to see their intersection and union (lesson 02).
+
+    Example (as the lesson does it; not run as a doctest, since it draws)::
+
+        facts = vientiane.load()
+        vientiane.widgets.overlap_explorer(facts)   # pick bodies: who is in all of them, who in any
+    """
     orgs = widgets.SelectMultiple(
         options=list(facts.organizations["id"]), value=("SCO", "EAS"), description="Bodies", rows=6
     )
@@ -295,7 +332,13 @@ def quotes_view(facts, speaker: str = "", topic: str = "", text: str = ""):
 
 
 def quote_explorer(facts) -> Explorer:
-    """Filter the article's quotations by speaker, topic and words (lesson 03)."""
+    """Filter the article's quotations by speaker, topic and words (lesson 03).
+
+    Example (as the lesson does it; not run as a doctest, since it draws)::
+
+        facts = vientiane.load()
+        vientiane.widgets.quote_explorer(facts)   # type "umbrella": the quotations with that word
+    """
     speakers = [("anyone", ""), ("(not named)", "unattributed")]
     speakers += [(queries.speaker_name(facts, s), s) for s in sorted(facts.quotes["speaker"].dropna().unique())]
     speaker = widgets.Dropdown(options=speakers, value="", description="Speaker")
@@ -343,7 +386,13 @@ def _region_words(facts, definition: str, on) -> str:
 
 
 def coverage_explorer(facts) -> Explorer:
-    """Pick what "the region" means, a body and a year: whom does the body leave out? (lesson 04)"""
+    """Pick what "the region" means, a body and a year: whom does the body leave out? (lesson 04)
+
+    Example (as the lesson does it; not run as a doctest, since it draws)::
+
+        facts = vientiane.load()
+        vientiane.widgets.coverage_explorer(facts)   # pick a region and a body: whom it leaves out
+    """
     definition = widgets.Dropdown(options=list(queries.REGIONS), value="+ APEC", description="Region")
     body = widgets.Dropdown(options=list(facts.organizations["id"]), value="EAS", description="Body")
     year = _year_box(facts, 2016, queries.ASIA_PACIFIC_FORUMS)
@@ -413,7 +462,13 @@ def verdict_view(facts, claim_id: str, guess: str = CHOOSE) -> str:
 
 
 def claim_explorer(facts) -> Explorer:
-    """Pick a claim, give your verdict, then see the collection's and the sources (lesson 05)."""
+    """Pick a claim, give your verdict, then see the collection's and the sources (lesson 05).
+
+    Example (as the lesson does it; not run as a doctest, since it draws)::
+
+        facts = vientiane.load()
+        vientiane.widgets.claim_explorer(facts)   # pick a claim and a verdict: the collection's verdict and sources
+    """
     options = [(f"¶{r.paragraph}: {r.claim[:70]}", r.id) for r in facts.claims.itertuples()]
     picker = widgets.Dropdown(
         options=options, value="c15_eas_six_years", description="Claim", layout=widgets.Layout(width="95%")
@@ -463,7 +518,13 @@ def since_view(facts, organization: str, since: str = DEFAULT_DAY) -> pd.DataFra
 
 
 def since_explorer(facts, organization: str = "CICA") -> Explorer:
-    """Pick a body: what changed in its membership between July 2016 and the data's date? (lesson 06)"""
+    """Pick a body: what changed in its membership between July 2016 and the data's date? (lesson 06)
+
+    Example (as the lesson does it; not run as a doctest, since it draws)::
+
+        facts = vientiane.load()
+        vientiane.widgets.since_explorer(facts, organization="SCO")   # pick a body: what changed since July 2016
+    """
     body = widgets.Dropdown(options=list(facts.organizations["id"]), value=organization, description="Body")
 
     def render():
@@ -495,7 +556,13 @@ def map_view(facts, organization: str, status_group: str = "members and partners
 
 def map_explorer(facts, organization: str = "ASEAN") -> Explorer:
     """A body, the statuses to show and a year: the map redraws, with one sentence under it
-    saying what it shows (lessons 02 and 04)."""
+    saying what it shows (lessons 02 and 04).
+
+    Example (as the lesson does it; not run as a doctest, since it draws)::
+
+        facts = vientiane.load()
+        vientiane.widgets.map_explorer(facts, organization="SCO")   # pick a body, statuses and a year: the map redraws
+    """
     from . import maps
 
     names = facts.organizations.set_index("id")["short_name"]

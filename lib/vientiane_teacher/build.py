@@ -70,8 +70,10 @@ def build(root: Path = ROOT, force: bool = False, jobs: int | None = None, out=N
     Returns one ``Outcome`` per lesson. Raises ``BuildFailed`` when a lesson fails, and lets
     KeyboardInterrupt through on Ctrl-C; either way nothing was changed.
 
-    >>> build(force=True)  # doctest: +SKIP
-    [Outcome(lesson='00_start_here', state='ran', seconds=3.1), ...]
+    Example (what ``make figures FORCE=1`` does)::
+
+        build(force=True)
+        # [Outcome(lesson='00_start_here', state='ran', seconds=3.1), ...]
     """
     root, out = Path(root), out or sys.stdout
     paths = lessons(root)

@@ -37,7 +37,7 @@ def documents(root: Path | None = None) -> dict[str, str]:
     """The Markdown documents beside the lessons (``notebooks/<name>.md``), by name; those
     missing are left out.
 
-    >>> sorted(documents())  # doctest: +SKIP
+    >>> sorted(documents())
     ['glossary', 'reading_list', 'teacher_guide']
     """
     from .lessons import ROOT
@@ -106,7 +106,9 @@ def editions(notebooks: dict[str, str], folder: Path, docs: dict[str, str] | Non
     ``notebooks`` maps each lesson's name to its executed notebook's text; ``docs`` the
     Markdown documents by name (default: ``documents()``, those of the collection).
 
-    >>> editions({"00_start_here": executed_text}, Path("build"))  # doctest: +SKIP
+    Example (it writes every edition, so it is not a doctest)::
+
+        editions({"00_start_here": executed_text}, Path("build"))
     """
     import nbformat
 

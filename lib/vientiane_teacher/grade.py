@@ -232,8 +232,10 @@ def find_submissions(folder: Path, lesson_files: Iterable[str] = ()) -> Iterator
     the rest with ``data`` (the file's bytes) and an empty status. A zip inside a zip is not
     opened.
 
-    >>> list(find_submissions(Path("handed-in")))  # doctest: +SKIP
-    [Submission(file='alice/02_membership_structures.ipynb', student='alice', ...), ...]
+    Example (on a folder of handed-in notebooks)::
+
+        list(find_submissions(Path("handed-in")))
+        # [Submission(file='alice/02_membership_structures.ipynb', student='alice', ...), ...]
     """
     folder, lesson_files = Path(folder), list(lesson_files)
     for directory, folders, files in os.walk(folder):  # symbolic links to folders: not entered
@@ -584,9 +586,11 @@ def grade(folder: Path, out: Path = Path("grades.csv"), timeout: float = 120, jo
     results. Raises ``GraderError`` when it cannot run at all; a bad submission is only
     reported in its row.
 
-    >>> rows = grade(Path("handed-in"), Path("marks/grades.csv"), timeout=60)  # doctest: +SKIP
-    >>> rows[0].student, rows[0].lesson, rows[0].status, rows[0].results  # doctest: +SKIP
-    ('alice', '02', 'ok', {'02.1': 'right', '02.2': 'wrong', '02.3': 'right', '02.4': 'not attempted'})
+    Example (it runs every submission in a kernel, so it is not a doctest)::
+
+        rows = grade(Path("handed-in"), Path("marks/grades.csv"), timeout=60)
+        rows[0].student, rows[0].lesson, rows[0].status, rows[0].results
+        # ('alice', '02', 'ok', {'02.1': 'right', '02.2': 'wrong', '02.3': 'right', '02.4': 'not attempted'})
     """
     folder, out, stream = Path(folder), Path(out).absolute(), stream or sys.stdout
     if not folder.is_dir():
@@ -770,8 +774,9 @@ def _problem_note(status: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     """``python -m vientiane_teacher.grade SUBMISSIONS [...]``; returns the exit status.
 
-    >>> main(["handed-in", "--out", "marks/grades.csv", "--timeout", "60"])  # doctest: +SKIP
-    0
+    Example (as ``make grade SUBMISSIONS=handed-in`` calls it)::
+
+        main(["handed-in", "--out", "marks/grades.csv", "--timeout", "60"])   # 0
     """
     parser = argparse.ArgumentParser(
         prog="python -m vientiane_teacher.grade",

@@ -71,7 +71,9 @@ async def execute(path: Path, env: dict | None = None, log: Path | None = None, 
     lesson's ``input_hashes`` entry) is recorded in the metadata, so a test can tell a committed
     notebook that is stale. Raises ``LessonError`` naming the cell that failed.
 
-    >>> text = asyncio.run(execute(lessons()[0]))  # doctest: +SKIP
+    Example (it starts a kernel, so it is not a doctest)::
+
+        text = asyncio.run(execute(lessons()[0]))
     """
     import nbformat
     from nbclient import NotebookClient

@@ -106,8 +106,10 @@ def students_library(root: Path, into: Path, out=None) -> Path:
     ``pip install .`` (offline: nothing is downloaded), so the wheel carries its own copy of the
     data and the teacher's tools are not in it.
 
-    >>> students_library(ROOT, Path("/tmp/grading/site"))  # doctest: +SKIP
-    PosixPath('/tmp/grading/site')
+    Example (not run as a doctest: it installs a package)::
+
+        students_library(ROOT, Path("/tmp/grading/site"))
+        # PosixPath('/tmp/grading/site')
     """
     from .lessons import files_below
     from .publish import students_pyproject
