@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 CONSTRAINTS := requirements/constraints.txt
 LESSON ?= 02
 
-.PHONY: venv figures student links test test-browser lab present grade browser bubblewrap hub-proxy lint clean help
+.PHONY: venv figures student links handouts test test-browser lab lab-teacher present grade browser bubblewrap hub-proxy lint clean help
 
 help:
 	@echo "make figures   run every lesson headless; regenerate figures/ and build/ (FORCE=1 to rebuild all)"
@@ -15,7 +15,8 @@ help:
 	@echo "make student STUDENT_REPO=<path or git URL>   publish the student edition to the students' repository (branch main)"
 	@echo "make student   without STUDENT_REPO: only the preview branch student of this repository (make figures does it too)"
 	@echo "make links HUB=<hub URL> STUDENT_REPO=<URL>   print the nbgitpuller and Binder links for students"
-	@echo "make lab       JupyterLab on the notebooks"
+	@echo "make handouts  print the class edition of each lesson and the seminar kit to build/handouts/ (PDF)"
+	@echo "make lab       JupyterLab on a student-edition copy of the lessons (lab/); make lab-teacher: on notebooks/"
 	@echo "make present LESSON=02   a lesson's explorers as a Voila dashboard for the projector"
 	@echo "make grade SUBMISSIONS=<folder> [OUT=grades.csv] [TIMEOUT=120]   run and grade handed-in notebooks"
 
@@ -79,8 +80,20 @@ hub-proxy:
 	      configurable-http-proxy@$(HUB_PROXY_VERSION) >/dev/null; \
 	  else echo "npm missing: the classroom rehearsal (tests/hub) will skip"; fi; }
 
+# The seminar kit and the lessons as PDF (Debian's chromium, offline). LESSONS="04 05" prints only those.
+handouts: venv browser
+	$(BIN)/python -m vientiane_teacher.handouts $(LESSONS)
+
+# Lab on what students get: a copy of the student edition in lab/ (git-ignored), made once and
+# never overwritten, so work saved there survives `make figures`. As root Jupyter needs --allow-root.
+ALLOW_ROOT = $(if $(filter 0,$(shell id -u)),--allow-root,)
 lab: venv
-	$(BIN)/jupyter lab notebooks
+	@test -d build/student || $(MAKE) figures
+	@mkdir -p lab && cp -Rn build/student/. lab/
+	VIENTIANE_FIGURES=$(CURDIR)/lab/figures $(BIN)/jupyter lab $(ALLOW_ROOT) lab
+
+lab-teacher: venv
+	$(BIN)/jupyter lab $(ALLOW_ROOT) notebooks
 
 present: venv
 	$(BIN)/python -m vientiane_teacher.present $(LESSON)

@@ -52,6 +52,34 @@ def test_each_session_plan_adds_up_to_its_length(length):
     assert sum(minutes) == length, f"the blocks add up to {sum(minutes)} minutes, not {length}"
 
 
+def plan_blocks(length: int) -> list[tuple[int, str]]:
+    """(minutes, block) of the guide's ``length``-minute plan."""
+    section = next(s for h, s in sections(guide()).items() if re.search(rf"\b{length}-minute\b", h))
+    rows = [line for line in section.splitlines() if line.startswith("|")][2:]
+    return [(int(r.strip("|").split("|")[0]), r.strip("|").split("|")[1].strip()) for r in rows]
+
+
+def test_the_90_minute_plan_leaves_ten_minutes_of_slack():
+    """Logins, moving into groups and a block that runs over need minutes nothing is planned in:
+    rows whose block starts "Buffer"."""
+    blocks = plan_blocks(90)
+    slack = sum(m for m, block in blocks if block.lower().startswith("buffer"))
+    assert slack >= 10, f"the 90-minute plan leaves {slack} minutes of slack, not 10"
+    assert blocks[0][1].lower().startswith("buffer"), "the first minutes are for logging in"
+
+
+def test_the_guide_says_how_to_run_the_seminar_with_6_or_7_groups():
+    from vientiane import queries
+
+    section = next(s for h, s in sections(guide()).items() if "90-minute" in h)
+    assert re.search(r"\*\*With 6-7 groups\*\*", section), "no '**With 6-7 groups**' paragraph in the 90-minute plan"
+    paragraph = section.split("**With 6-7 groups**")[1].split("\n\n")[0]
+    assert "With 7 groups" in paragraph and "with 6 groups" in paragraph
+    named = [d for d in queries.REGIONS if d in paragraph]
+    assert named == list(queries.REGIONS), f"the paragraph names the definitions {named}, not all four"
+    assert "make handouts" in section and "seminar_kit" in section, "the plan says where the printed kit comes from"
+
+
 def test_the_guide_says_which_lessons_are_homework():
     text = guide()
     assert re.search(r"(?i)homework", text)

@@ -9,7 +9,7 @@ Modules, one job each: ``facts`` (load and validate), ``queries`` (questions), `
 (reading and writing dates), ``plots`` (figures), ``maps`` (membership maps), ``widgets``
 (explorers for the notebooks), ``figures`` (saving figures reproducibly), ``answers``
 (reading what a student typed), ``checks`` (self-checks of the exercises), ``paths`` (where
-the data and the figures are). The teacher's tools (build, editions, presenting, grading,
+the data and the figures are), ``lessons`` (the list of lessons, read from the notebooks). The teacher's tools (build, editions, presenting, grading,
 authoring exercises) are a package of their own, ``vientiane_teacher``, never imported from here.
 """
 
@@ -18,7 +18,7 @@ from importlib import import_module
 __all__ = ["Facts", "FactsError", "Fault", "UnknownId", "check", "load"]
 __version__ = "1.1.0"
 
-_MODULES = {"plots", "maps", "widgets", "figures", "answers", "checks", "queries", "dates", "facts", "paths"}
+_MODULES = {"plots", "maps", "widgets", "figures", "answers", "checks", "queries", "dates", "facts", "paths", "lessons"}
 # Names imported on first use: pandas, matplotlib and ipywidgets take time to import.
 _NAMES = {"Facts": "facts", "FactsError": "facts", "Fault": "facts", "load": "facts", "UnknownId": "queries"}
 

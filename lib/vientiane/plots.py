@@ -10,6 +10,7 @@ of these figures only: a student's own ``plt`` chart keeps matplotlib's defaults
 from __future__ import annotations
 
 import functools
+import textwrap
 
 import matplotlib
 import matplotlib.collections
@@ -154,9 +155,13 @@ def timeline_figure(facts, start=None, end=None, organizations=None):
     lane_of = data["organization"].fillna("other")
     lanes = [o for o in ORGANIZATION_STYLE if o in set(lane_of)] + (["other"] if "other" in set(lane_of) else [])
     few = len(data) <= 30
-    fig = _figure(9, 0.32 * len(data) + 1.6 if few else 0.6 * len(lanes) + 1.6, layout=None)
+    # Few events: one row each, the date as the tick label and the whole name written beside the
+    # marker, wrapped (a name cut to fit a margin loses its meaning: "India an…").
+    names = [textwrap.wrap(name, 52) or [""] for name in data["name"]] if few else []
+    heights = [0.14 + 0.15 * len(lines) for lines in names]
+    ys = [sum(heights[:i]) + heights[i] / 2 for i in range(len(names))] if few else [lanes.index(o) for o in lane_of]
+    fig = _figure(9, sum(heights) + 1.6 if few else 0.6 * len(lanes) + 1.6, layout=None)
     ax = fig.add_subplot()
-    ys = list(range(len(data))) if few else [lanes.index(o) for o in lane_of]
     precision = data["start_precision"] if "start_precision" in data else pd.Series("day", index=data.index)
     vague = ((precision != "day") | (data["certainty"] == "uncertain")).tolist()
     for org in lanes:
@@ -194,9 +199,9 @@ def timeline_figure(facts, start=None, end=None, organizations=None):
             "labels: the year of a founding or summit · hollow marker: date known only to the month or year, or uncertain"
         )
     if few:
-        labels = [f"{_when(row)}  {_short(row.name, 48)}" for row in data.itertuples()]
-        ax.set_yticks(range(len(data)), labels, fontsize=8)
-        ax.set_ylim(max(len(data), 1) - 0.5, -0.5)
+        labels = [_when(row) for row in data.itertuples()]
+        ax.set_yticks(ys, labels, fontsize=8)
+        ax.set_ylim(max(sum(heights), 0.4), 0)
         if ax.get_legend_handles_labels()[0]:  # an empty selection has nothing to explain
             ax.legend(
                 frameon=False, loc="upper left", bbox_to_anchor=(1, 1), title="hollow: date\nto the month\nor uncertain"
@@ -209,6 +214,21 @@ def timeline_figure(facts, start=None, end=None, organizations=None):
         if last - first < pd.Timedelta(days=62):  # a few days: give the date axis a month each side
             ax.set_xlim(first - pd.Timedelta(days=31), last + pd.Timedelta(days=31))
         _date_axis(ax)
+        if few:  # each name on the side of its marker with more room
+            low, high = ax.get_xlim()
+            for y, when, lines in zip(ys, data["start"], names, strict=True):
+                x = matplotlib.dates.date2num(when)
+                right = high - x >= x - low
+                ax.annotate(
+                    "\n".join(lines),
+                    (when, y),
+                    xytext=(8 if right else -8, 0),
+                    textcoords="offset points",
+                    ha="left" if right else "right",
+                    va="center",
+                    fontsize=8,
+                    linespacing=1.1,
+                )
     else:  # nothing to place on a date axis
         ax.text(0.5, 0.5, "no event in this period", ha="center", va="center", transform=ax.transAxes)
         ax.set_xticks([])
@@ -218,7 +238,7 @@ def timeline_figure(facts, start=None, end=None, organizations=None):
     # Margins from the labels' lengths: a constrained layout would draw this figure twice.
     if few:
         longest = max((len(label) for label in labels), default=10)
-        _fixed_margins(fig, left=0.35 + 0.064 * longest, top=0.45, bottom=0.55, right=1.9)
+        _fixed_margins(fig, left=0.35 + 0.064 * longest, top=0.45, bottom=0.55, right=1.6)
     else:
         _fixed_margins(fig, left=1.0, top=0.45, bottom=0.75, right=0.3)
     if few:

@@ -385,8 +385,10 @@ def _region_words(facts, definition: str, on) -> str:
     return f"the {len(ids)} states" + (" and economies" if economies else "")
 
 
-def coverage_explorer(facts) -> Explorer:
+def coverage_explorer(facts, organization: str = "ARF") -> Explorer:
     """Pick what "the region" means, a body and a year: whom does the body leave out? (lesson 04)
+
+    It opens on ``organization``: the ARF, the forum closest to an "umbrella".
 
     Example (as the lesson does it; not run as a doctest, since it draws)::
 
@@ -394,7 +396,7 @@ def coverage_explorer(facts) -> Explorer:
         vientiane.widgets.coverage_explorer(facts)   # pick a region and a body: whom it leaves out
     """
     definition = widgets.Dropdown(options=list(queries.REGIONS), value="+ APEC", description="Region")
-    body = widgets.Dropdown(options=list(facts.organizations["id"]), value="EAS", description="Body")
+    body = widgets.Dropdown(options=list(facts.organizations["id"]), value=organization, description="Body")
     year = _year_box(facts, 2016, queries.ASIA_PACIFIC_FORUMS)
 
     def render():

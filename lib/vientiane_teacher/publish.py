@@ -47,8 +47,9 @@ BRANCH = "student"  # the teacher's preview, in this repository
 STUDENT_BRANCH = "main"  # in the students' repository
 COPIED = ("data", "seeds", "lib/vientiane", "environment.yml", "postBuild", "setup.py", "MANIFEST.in")
 DOCUMENTS = ("glossary.md", "reading_list.md")  # beside the lessons; the teacher guide is never one
+LICENCES = ("LICENSE", "CITATION.cff", "notebooks/LICENSE.md")  # the terms travel with the lessons
 LESSON = re.compile(r"notebooks/[0-9][0-9]_[^/]*\.ipynb")
-SOURCES = (*COPIED, "notebooks", "pyproject.toml")  # what the edition is made from (for "uncommitted")
+SOURCES = (*COPIED, *LICENCES, "notebooks", "pyproject.toml")  # what the edition is made from (for "uncommitted")
 IDENTITY = {"NAME": "vientiane make student", "EMAIL": "make-student@localhost"}
 USERINFO = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]*://)([^\s/?#@\"'<>]+)@")
 
@@ -103,7 +104,7 @@ def student_tree(root: Path = ROOT, commit: str = "HEAD") -> dict[str, tuple[str
         files[path] = ("100644", (text if text.endswith("\n") else text + "\n").encode())
     files |= {f"notebooks/{name}": tracked[f"notebooks/{name}"] for name in DOCUMENTS if f"notebooks/{name}" in tracked}
     for path, entry in tracked.items():
-        if any(path == name or path.startswith(name + "/") for name in COPIED):
+        if any(path == name or path.startswith(name + "/") for name in COPIED) or path in LICENCES:
             files[path] = entry
     pyproject = tracked["pyproject.toml"][1].decode("utf-8")
     files["pyproject.toml"] = ("100644", students_pyproject(pyproject).encode())
