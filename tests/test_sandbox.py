@@ -12,7 +12,6 @@ import json
 import os
 import socket
 import sys
-import textwrap
 import threading
 import uuid
 from pathlib import Path
@@ -98,7 +97,7 @@ def report(library, tmp_path_factory) -> dict:
     try:
         box = sandbox.Sandbox(library, tools, sandbox.Limits(processes=64, address_space=2 * 1024**3))
         argv = [sys.executable, "/sandbox/tools/probe.py", str(ROOT), str(listener.getsockname()[1]), MARKER]
-        outcome = asyncio.run(box.run(argv, {}, 600, tmp_path_factory.mktemp("run")))
+        outcome = asyncio.run(box.run(argv, b"", 600, tmp_path_factory.mktemp("run")))
     finally:
         del os.environ["VIENTIANE_TEST_SECRET"]
         listener.close()
@@ -128,7 +127,7 @@ def test_an_empty_home_and_tmp_of_its_own(report):
 def test_no_network_and_none_of_the_teachers_environment(report):
     assert report["tcp to the grader"][0] == "failed"
     assert SECRET not in json.dumps(report["environ"])
-    assert set(report["environ"]) - {"PWD"} <= set(sandbox.Sandbox(Path("/"), Path("/"))._environment())
+    assert set(report["environ"]) - {"PWD"} <= set(sandbox.Sandbox(Path("/"), Path("/")).environment())
 
 
 def test_it_sees_only_its_own_processes(report):
@@ -152,7 +151,7 @@ def test_a_sandbox_that_runs_too_long_is_killed_with_everything_in_it(library, t
         "time.sleep(100000)"
     )
     box = sandbox.Sandbox(library, tmp_path)
-    outcome = asyncio.run(box.run([sys.executable, "-c", script], {}, 5, tmp_path / "run"))
+    outcome = asyncio.run(box.run([sys.executable, "-c", script], b"", 5, tmp_path / "run"))
     assert outcome.timed_out and outcome.returncode is None
     assert survivors(marker) == []
 
@@ -168,7 +167,7 @@ def test_the_probe_can_see_its_own_child(library, tmp_path):
     box = sandbox.Sandbox(library, tmp_path)
 
     async def watch():
-        task = asyncio.create_task(box.run([sys.executable, "-c", script], {}, 600, tmp_path / "run"))
+        task = asyncio.create_task(box.run([sys.executable, "-c", script], b"", 600, tmp_path / "run"))
         seen = []
         while not task.done():
             seen += survivors(marker)
@@ -179,24 +178,23 @@ def test_the_probe_can_see_its_own_child(library, tmp_path):
     assert outcome.output == b"started" and seen and survivors(marker) == []
 
 
-def test_inputs_arrive_read_only(library, tmp_path):
-    script = textwrap.dedent(
-        """
-        import os
-        data = open('/sandbox/in.txt').read()
-        try:
-            open('/sandbox/in.txt', 'w')
-            wrote = 'yes'
-        except OSError:
-            wrote = 'no'
-        os.write(3, f'{data}|{wrote}'.encode())
-        """
-    )
+def test_input_comes_on_stdin_and_the_result_through_its_descriptor(library, tmp_path):
+    script = "import os, sys; os.write(3, sys.stdin.buffer.read()[::-1])"
     box = sandbox.Sandbox(library, tmp_path)
-    outcome = asyncio.run(box.run([sys.executable, "-c", script], {"/sandbox/in.txt": b"hello"}, 600, tmp_path / "r"))
-    assert outcome.output == b"hello|no"
+    outcome = asyncio.run(box.run([sys.executable, "-c", script], b"olleh", 600, tmp_path / "r"))
+    assert outcome.output == b"hello"
 
 
 def test_without_bwrap_it_says_what_to_install(monkeypatch):
     monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
     assert "apt-get install bubblewrap" in sandbox.sandbox_unavailable()
+
+
+def test_unsandboxed_runs_the_same_way_with_a_clean_environment(library, tmp_path, monkeypatch):
+    """``--unsandboxed``: no bwrap, but the students' library and none of the teacher's variables."""
+    monkeypatch.setenv("VIENTIANE_TEST_SECRET", SECRET)
+    script = "import json, os, vientiane; os.write(3, json.dumps([dict(os.environ), vientiane.__file__]).encode())"
+    box = sandbox.Unsandboxed(library, tmp_path)
+    outcome = asyncio.run(box.run([sys.executable, "-c", script], b"", 600, tmp_path / "r"))
+    environ, where = json.loads(outcome.output)
+    assert SECRET not in json.dumps(environ) and where.startswith(str(library))

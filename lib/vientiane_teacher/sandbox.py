@@ -16,8 +16,8 @@ namespace cannot talk to a client outside) sees:
 * as root, a user id of its own per slot (``SANDBOX_UID + slot``), so that its process limit
   is its own and nothing of root's applies; as any other user, a user namespace.
 
-Input comes in as copies (``--ro-bind-data``), results go out through one file descriptor
-opened by the grader: nothing inside can write to a file of the teacher's.
+Input comes in on standard input, results go out through one file descriptor opened by the
+grader (3): nothing inside can write to a file of the teacher's.
 
 >>> sandbox_unavailable() is None or "bwrap" in sandbox_unavailable()
 True
@@ -148,7 +148,7 @@ class Sandbox:
 
     ``library``: the students' library (``students_library``), seen as ``/sandbox/site``;
     ``tools``: a folder of files the command needs (the script that runs the notebook, a
-    matplotlib font cache), seen read-only as ``/sandbox/tools``.
+    matplotlib font cache), seen read-only as ``/sandbox/tools`` (``inside_tools``).
 
     >>> box = Sandbox(library=Path("/tmp/site"), tools=Path("/tmp/tools"))
     >>> "--unshare-net" in box.command(["python", "-c", "1"]) or "--unshare-all" in box.command(["python"])
@@ -160,10 +160,15 @@ class Sandbox:
     limits: Limits = field(default_factory=Limits)
     slot: int = 0
     env: dict = field(default_factory=dict)  # more variables for inside (never the teacher's own)
+    sandboxed = True
 
-    def command(self, argv: list[str], inputs: dict[str, int] | None = None, info: int | None = None) -> list[str]:
-        """The bwrap command line that runs ``argv`` inside; ``inputs``: inside path -> a file
-        descriptor to copy it from (read-only inside); ``info``: a descriptor for bwrap's
+    @property
+    def inside_tools(self) -> Path:
+        """Where the command finds ``tools``."""
+        return Path(INSIDE_TOOLS)
+
+    def command(self, argv: list[str], info: int | None = None) -> list[str]:
+        """The bwrap command line that runs ``argv`` inside; ``info``: a descriptor for bwrap's
         report of the sandbox's first process."""
         command = [bwrap() or "bwrap", *_namespaces(), "--die-with-parent", "--new-session"]
         command += ["--info-fd", str(info)] if info is not None else []
@@ -174,38 +179,33 @@ class Sandbox:
         command += _open_parents([target for _, target in binds])
         command += ["--proc", "/proc", "--dev", "/dev"]
         command += ["--size", str(self.limits.tmp_size), "--perms", "1777", "--tmpfs", "/tmp"]
-        for target, fd in (inputs or {}).items():
-            command += ["--perms", "0444", "--ro-bind-data", str(fd), target]
         command += ["--chdir", "/tmp", "--clearenv"]
-        for key, value in self._environment().items():
+        for key, value in self.environment().items():
             command += ["--setenv", key, value]
         if os.geteuid() == 0:  # a uid of its own: no root rights, and its own process count
             uid = str(SANDBOX_UID + self.slot)
-            command += [
-                "--cap-add",
-                "CAP_SETUID",
-                "--cap-add",
-                "CAP_SETGID",
-                "--",
-                shutil.which("setpriv") or "setpriv",
-            ]
-            command += [f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all"]
+            command += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+            command += ["--", shutil.which("setpriv") or "setpriv", f"--reuid={uid}", f"--regid={uid}"]
+            command += ["--clear-groups", "--inh-caps=-all", "--bounding-set=-all"]
         command += ["--", shutil.which("prlimit") or "prlimit", *self._limits(), "--", *argv]
         return command
 
-    def _environment(self) -> dict[str, str]:
+    def environment(self, home: str = INSIDE_HOME, work: str = INSIDE_WORK, library: str = INSIDE_LIBRARY) -> dict:
+        """The command's whole environment: none of the teacher's variables."""
         venv_bin = str(Path(sys.executable).parent)
         return {
-            "HOME": INSIDE_HOME,
+            "HOME": home,
             "PATH": f"{venv_bin}:/usr/bin:/bin",
-            "PYTHONPATH": INSIDE_LIBRARY,
+            "PYTHONPATH": library,
             "PYTHONNOUSERSITE": "1",
             "PYTHONDONTWRITEBYTECODE": "1",
             "LANG": "C.UTF-8",
-            "TMPDIR": "/tmp",
-            "MPLCONFIGDIR": f"{INSIDE_HOME}/.config/matplotlib",
+            "TMPDIR": str(Path(home).parent),
+            "MPLCONFIGDIR": f"{home}/.config/matplotlib",
             "JUPYTER_PLATFORM_DIRS": "1",
             "PYDEVD_DISABLE_FILE_VALIDATION": "1",  # no debugger warning in the kernel's log
+            "VIENTIANE_WORK": work,
+            "VIENTIANE_FIGURES": f"{work}/figures",
             **self.env,
         }
 
@@ -219,37 +219,40 @@ class Sandbox:
             "--core=0",
         ]
 
-    async def run(self, argv: list[str], inputs: dict[str, bytes], timeout: float, scratch: Path) -> Outcome:
-        """Run ``argv`` inside with ``inputs`` (inside path -> bytes); the command writes its
-        result to file descriptor 3. After ``timeout`` seconds the whole sandbox is killed.
-        ``scratch``: a private folder of the grader's for the copies in and the result out."""
+    def _process(self, argv: list[str], scratch: Path, info: int) -> tuple[list[str], dict | None]:
+        """The command line to start and its environment (None: bwrap sets it inside)."""
+        return self.command(argv, info), None
+
+    async def run(self, argv: list[str], stdin: bytes, timeout: float, scratch: Path) -> Outcome:
+        """Run ``argv`` inside with ``stdin`` as its input; the command writes its result to
+        file descriptor 3. After ``timeout`` seconds everything inside is killed; it returns
+        when no process of it is left. ``scratch``: a private folder of the grader's."""
         scratch.mkdir(parents=True, exist_ok=True)
         with contextlib.ExitStack() as stack:
-            fds = {}
-            for i, (target, data) in enumerate(inputs.items()):
-                path = scratch / f"input-{i}"
-                path.write_bytes(data)
-                fds[target] = stack.enter_context(open(path, "rb")).fileno()
+            (scratch / "input").write_bytes(stdin)
+            given = stack.enter_context(open(scratch / "input", "rb"))
             result_path = scratch / "result"
             result = stack.enter_context(open(result_path, "wb"))
             errors = stack.enter_context(open(scratch / "stderr", "w+b"))
             info_read, info_write = os.pipe()
             stack.callback(os.close, info_read)
-            keep = [*fds.values(), result.fileno(), info_write, OUTPUT_FD]  # OUTPUT_FD: the copy made below
-            command = self.command(argv, fds, info_write)
+            command, env = self._process(argv, scratch, info_write)
             try:
                 process = await asyncio.create_subprocess_exec(
                     *command,
-                    stdin=subprocess.DEVNULL,
+                    stdin=given,
                     stdout=errors,
                     stderr=errors,
-                    pass_fds=keep,
+                    env=env,
+                    pass_fds=[result.fileno(), info_write, OUTPUT_FD],  # OUTPUT_FD: the copy made below
                     preexec_fn=_result_fd(result.fileno()),
                     start_new_session=True,  # a group of its own: killing it reaches every process
                 )
             finally:
                 os.close(info_write)
-            namespace = await asyncio.get_running_loop().run_in_executor(None, _pid_namespace, info_read)
+            namespace = None
+            if self.sandboxed:
+                namespace = await asyncio.get_running_loop().run_in_executor(None, _pid_namespace, info_read)
             timed_out = False
             try:
                 await asyncio.wait_for(process.wait(), timeout)
@@ -260,11 +263,34 @@ class Sandbox:
                     _kill_group(process.pid)
                     await process.wait()
                 await _ended(namespace)  # the kernel ends a PID namespace's processes a moment later
+                if not self.sandboxed:
+                    _kill_group(process.pid)  # what is left of its group (a new session escapes it)
             result.close()
             errors.seek(0)
             stderr = errors.read(64 * 1024)
         output = _read_at_most(result_path, self.limits.file_size)
         return Outcome(None if timed_out else process.returncode, timed_out, output, stderr)
+
+
+@dataclass
+class Unsandboxed(Sandbox):
+    """The same run without bubblewrap (``make grade UNSANDBOXED=1``): the students' library
+    and the same clean environment, a temporary HOME and working folder, but the student's
+    code runs as the teacher, sees the teacher's files and the network, and a process it
+    starts in a new session can outlive grading. Only for a class whose code the teacher trusts."""
+
+    sandboxed = False
+
+    @property
+    def inside_tools(self) -> Path:
+        return self.tools
+
+    def _process(self, argv: list[str], scratch: Path, info: int) -> tuple[list[str], dict | None]:
+        home, work = scratch / "home", scratch / "work"
+        home.mkdir(parents=True, exist_ok=True)
+        work.mkdir(parents=True, exist_ok=True)
+        limits = [shutil.which("prlimit") or "prlimit", *self._limits(), "--"] if shutil.which("prlimit") else []
+        return [*limits, *argv], self.environment(str(home), str(work), str(self.library))
 
 
 def font_cache(into: Path) -> Path:

@@ -1,13 +1,14 @@
-"""Runs inside the sandbox (``sandbox.py``): execute one handed-in notebook, write what the
-grader needs to file descriptor 3 as JSON. A script on its own: only the standard library,
-nbformat and nbclient, never the teacher's tools (the sandbox does not hold them).
+"""Runs inside the sandbox (``sandbox.py``): execute the handed-in notebook given on standard
+input with the teacher's one kernel runner (``runner.execute``, copied beside this script: the
+sandbox holds no other part of the teacher's tools), then write what the grader needs to file
+descriptor 3 as JSON. Only the standard library, nbformat, nbclient and that runner.
 
-    python sandboxed_run.py NOTEBOOK CELL_TIMEOUT
+    python sandboxed_run.py CELL_TIMEOUT < submission.ipynb
 
-What it writes: ``{"cells": [{"index": i, "errors": [[ename, evalue], ...],
-"checks": [<each check result bundle, in order>]}, ...], "stopped": {...}}``, for the code
-cells that produced either; the grader trusts none of it but the answer values, and computes
-every verdict itself from them.
+It writes ``{"cells": [{"index": i, "errors": [[ename, evalue], ...], "checks": [<each
+check result bundle, in order>]}, ...], "stopped": {"why": "timeout" | "died" | "failed",
+"cell": i}}`` for the code cells that produced either. The grader trusts none of it but the
+answer values in the check bundles, and computes every verdict itself from them.
 """
 
 from __future__ import annotations
@@ -20,11 +21,10 @@ import sys
 from pathlib import Path
 
 RESULT_MIME = "application/vnd.vientiane.check+json"
-HOME = Path(os.environ.get("HOME", "/tmp/home"))
-WORK = Path("/tmp/work")
 
 
 def summary(nb) -> list[dict]:
+    """Per code cell that raised or ran a check: its errors and check bundles."""
     cells = []
     for index, cell in enumerate(nb.cells):
         errors, checks = [], []
@@ -38,45 +38,34 @@ def summary(nb) -> list[dict]:
     return cells
 
 
-async def run(path: Path, cell_timeout: int) -> dict:
-    import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+async def run(nb, cell_timeout: float, work: Path, log: Path) -> dict:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from runner import execute  # the teacher's one kernel runner, copied here
 
-    nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        nb,
-        kernel_name="python3",
-        timeout=cell_timeout,
-        allow_errors=True,  # one slip does not cost the later exercises
-        interrupt_on_timeout=False,
-        record_timing=False,
-        shutdown_kernel="immediate",
-        resources={"metadata": {"path": str(WORK)}},
-    )
-    where = {}
-    client.on_cell_start = lambda cell, cell_index: where.update(cell=cell_index)
+    ran = await execute(nb, work, allow_errors=True, cell_timeout=cell_timeout, env=dict(os.environ), log=log)
     stopped = {}
-    with open(HOME / "kernel.log", "wb") as log:  # the kernel's chatter stays inside
-        try:
-            await client.async_execute(stdout=log, stderr=log)
-        except CellTimeoutError:
-            stopped = {"why": "timeout", "cell": where.get("cell")}
-        except DeadKernelError:
-            stopped = {"why": "died", "cell": where.get("cell")}
-        except Exception as error:  # the kernel did not start, or nbclient failed
-            stopped = {"why": "failed", "cell": where.get("cell"), "error": f"{type(error).__name__}: {error}"[:300]}
-    return {"cells": summary(nb), "stopped": stopped}
+    if ran.timed_out:
+        stopped = {"why": "timeout", "cell": ran.cell}
+    elif ran.died:
+        stopped = {"why": "died", "cell": ran.cell}
+    elif ran.error is not None:
+        stopped = {"why": "failed", "cell": ran.cell, "error": f"{type(ran.error).__name__}: {ran.error}"[:300]}
+    return {"cells": summary(ran.nb), "stopped": stopped}
 
 
 def main() -> int:
-    notebook, cell_timeout = Path(sys.argv[1]), int(sys.argv[2])
-    for folder in (HOME / ".config" / "matplotlib", WORK / "figures"):
+    import nbformat
+
+    cell_timeout = float(sys.argv[1])
+    home, work = Path(os.environ["HOME"]), Path(os.environ["VIENTIANE_WORK"])
+    config = Path(os.environ["MPLCONFIGDIR"])
+    for folder in (config, work / "figures"):
         folder.mkdir(parents=True, exist_ok=True)
     fonts = Path(__file__).resolve().parent / "matplotlib"
-    if fonts.is_dir():  # the font cache built once by the grader: no scan of the fonts per notebook
-        shutil.copytree(fonts, HOME / ".config" / "matplotlib", dirs_exist_ok=True)
-    result = asyncio.run(run(notebook, cell_timeout))
+    if fonts.is_dir():  # the font list built once by the grader: no scan of the fonts per notebook
+        shutil.copytree(fonts, config, dirs_exist_ok=True)
+    nb = nbformat.reads(sys.stdin.buffer.read().decode("utf-8"), as_version=4)
+    result = asyncio.run(run(nb, cell_timeout, work, home / "kernel.log"))  # the kernel's chatter stays inside
     with os.fdopen(3, "w", encoding="utf-8") as out:
         json.dump(result, out)
     return 0
