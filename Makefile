@@ -7,12 +7,14 @@ STAMP  := $(VENV)/.installed-stamp
 CONSTRAINTS := requirements/constraints.txt
 LESSON ?= 02
 
-.PHONY: venv figures student handouts test test-browser lab lab-teacher present grade browser hub-proxy lint clean help
+.PHONY: venv figures student links handouts test test-browser lab lab-teacher present grade browser bubblewrap hub-proxy lint clean help
 
 help:
 	@echo "make figures   run every lesson headless; regenerate figures/ and build/ (FORCE=1 to rebuild all)"
 	@echo "make test      the whole test suite (data, library, notebooks under nbval, browser)"
-	@echo "make student   write the student edition to the branch student (make figures does it too)"
+	@echo "make student STUDENT_REPO=<path or git URL>   publish the student edition to the students' repository (branch main)"
+	@echo "make student   without STUDENT_REPO: only the preview branch student of this repository (make figures does it too)"
+	@echo "make links HUB=<hub URL> STUDENT_REPO=<URL>   print the nbgitpuller and Binder links for students"
 	@echo "make handouts  print the class edition of each lesson and the seminar kit to build/handouts/ (PDF)"
 	@echo "make lab       JupyterLab on a student-edition copy of the lessons (lab/); make lab-teacher: on notebooks/"
 	@echo "make present LESSON=02   a lesson's explorers as a Voila dashboard for the projector"
@@ -29,14 +31,18 @@ $(STAMP): pyproject.toml setup.py $(CONSTRAINTS)
 
 figures: venv
 	$(BIN)/python -m vientiane_teacher.build $(if $(FORCE),--force,)
-	$(BIN)/python -m vientiane_teacher.publish
+	$(BIN)/python -m vientiane_teacher.publish --if-clean
 
-# The student edition as a commit on the branch `student` (the links in the README point there).
+# The student edition, made from the last commit: with STUDENT_REPO, branch main of that separate
+# repository (what students get); without, the preview branch `student` of this one (never share it).
 student: venv
-	$(BIN)/python -m vientiane_teacher.build
-	$(BIN)/python -m vientiane_teacher.publish
+	$(BIN)/python -m vientiane_teacher.publish $(if $(STUDENT_REPO),--to "$(STUDENT_REPO)",)
 
-test: venv browser hub-proxy
+links: venv
+	@test -n "$(STUDENT_REPO)" || { echo "usage: make links HUB=https://hub.example.edu STUDENT_REPO=<students' repository URL>" >&2; exit 2; }
+	$(BIN)/python -m vientiane_teacher.links $(if $(HUB),--hub "$(HUB)",) --repo "$(STUDENT_REPO)"
+
+test: venv browser bubblewrap hub-proxy
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		tests lib/vientiane lib/vientiane_teacher notebooks
 
@@ -51,6 +57,15 @@ browser:
 	    echo "installing Debian's chromium for the browser tests"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium missing and cannot be installed here: browser tests will skip"; fi; }
+
+# Debian's bubblewrap: the grader runs every submission in its own sandbox (see the README).
+# Without root it is skipped here; the sandbox tests then skip with a message (they fail when CI=true).
+bubblewrap:
+	@command -v bwrap >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's bubblewrap for the grader's sandbox"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; \
+	  else echo "bwrap missing and cannot be installed here: grading needs it (sandbox tests will skip)"; fi; }
 
 # configurable-http-proxy from npm for the classroom rehearsal (tests/hub: a real JupyterHub),
 # into the git-ignored tests/hub/node_modules. Without npm it is skipped here and the rehearsal
