@@ -408,3 +408,31 @@ def _readable(folder: Path) -> None:
     for path in [folder, *folder.rglob("*")]:
         mode = path.stat().st_mode
         path.chmod(mode | 0o444 | (0o111 if path.is_dir() else 0))
+
+
+RUN_SCRIPT = "sandboxed_run.py"
+
+
+def grading_kit(root: Path, into: Path) -> tuple[Path, Path]:
+    """What every sandbox of one grading run binds, made once: ``(library, tools)``.
+
+    ``library``: the students' library (``students_library``); ``tools``: the script that runs
+    a notebook inside (``sandboxed_run.py``), a copy of the one kernel runner beside it, and
+    matplotlib's font list. Nothing of the teacher's clone is in either but these files.
+
+    Example (not run as a doctest: it installs a package)::
+
+        library, tools = grading_kit(ROOT, Path("/tmp/grading"))
+        sorted(p.name for p in tools.iterdir())
+        # ['matplotlib', 'runner.py', 'sandboxed_run.py']
+    """
+    into = Path(into)
+    library = students_library(root, into / "site")
+    tools = into / "tools"
+    tools.mkdir(parents=True, exist_ok=True)
+    here = Path(__file__).resolve().parent
+    for name in (RUN_SCRIPT, "runner.py"):
+        shutil.copyfile(here / name, tools / name)
+    font_cache(tools / "matplotlib")
+    _readable(tools)
+    return library, tools

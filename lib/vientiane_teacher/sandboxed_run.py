@@ -3,7 +3,9 @@ input with the teacher's one kernel runner (``runner.execute``, copied beside th
 sandbox holds no other part of the teacher's tools), then write what the grader needs to file
 descriptor 3 as JSON. Only the standard library, nbformat, nbclient and that runner.
 
-    python sandboxed_run.py CELL_TIMEOUT < submission.ipynb
+    python sandboxed_run.py TIMEOUT < submission.ipynb
+
+``TIMEOUT`` seconds: the limit for any cell and for the whole run, kernel start included.
 
 It writes ``{"cells": [{"index": i, "errors": [[ename, evalue], ...], "checks": [<each
 check result bundle, in order>]}, ...], "stopped": {"why": "timeout" | "died" | "failed",
@@ -38,11 +40,13 @@ def summary(nb) -> list[dict]:
     return cells
 
 
-async def run(nb, cell_timeout: float, work: Path, log: Path) -> dict:
+async def run(nb, timeout: float, work: Path, log: Path) -> dict:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from runner import execute  # the teacher's one kernel runner, copied here
 
-    ran = await execute(nb, work, allow_errors=True, cell_timeout=cell_timeout, env=dict(os.environ), log=log)
+    ran = await execute(
+        nb, work, allow_errors=True, cell_timeout=timeout, total_timeout=timeout, env=dict(os.environ), log=log
+    )
     stopped = {}
     if ran.timed_out:
         stopped = {"why": "timeout", "cell": ran.cell}
@@ -56,7 +60,7 @@ async def run(nb, cell_timeout: float, work: Path, log: Path) -> dict:
 def main() -> int:
     import nbformat
 
-    cell_timeout = float(sys.argv[1])
+    timeout = float(sys.argv[1])
     home, work = Path(os.environ["HOME"]), Path(os.environ["VIENTIANE_WORK"])
     config = Path(os.environ["MPLCONFIGDIR"])
     for folder in (config, work / "figures"):
@@ -65,7 +69,7 @@ def main() -> int:
     if fonts.is_dir():  # the font list built once by the grader: no scan of the fonts per notebook
         shutil.copytree(fonts, config, dirs_exist_ok=True)
     nb = nbformat.reads(sys.stdin.buffer.read().decode("utf-8"), as_version=4)
-    result = asyncio.run(run(nb, cell_timeout, work, home / "kernel.log"))  # the kernel's chatter stays inside
+    result = asyncio.run(run(nb, timeout, work, home / "kernel.log"))  # the kernel's chatter stays inside
     with os.fdopen(3, "w", encoding="utf-8") as out:
         json.dump(result, out)
     return 0
