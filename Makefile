@@ -18,7 +18,7 @@ help:
 	@echo "make handouts  print the class edition of each lesson and the seminar kit to build/handouts/ (PDF)"
 	@echo "make lab       JupyterLab on a student-edition copy of the lessons (lab/); make lab-teacher: on notebooks/"
 	@echo "make present LESSON=02   a lesson's explorers as a Voila dashboard for the projector"
-	@echo "make grade SUBMISSIONS=<folder> [OUT=grades.csv] [TIMEOUT=120]   run and grade handed-in notebooks"
+	@echo "make grade SUBMISSIONS=<folder> [OUT=grades.csv] [TIMEOUT=120] [UNSANDBOXED=1]   grade handed-in notebooks, each in a sandbox"
 
 venv: $(STAMP)
 
@@ -98,10 +98,10 @@ lab-teacher: venv
 present: venv
 	$(BIN)/python -m vientiane_teacher.present $(LESSON)
 
-# Runs the students' code with your rights (each notebook in its own kernel, temporary folder, time limit).
-grade: venv
-	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<folder> [OUT=grades.csv] [TIMEOUT=120]" >&2; exit 2; }
-	$(BIN)/python -m vientiane_teacher.grade "$(SUBMISSIONS)" --out "$(or $(OUT),grades.csv)" --timeout "$(or $(TIMEOUT),120)"
+# Each notebook runs in a sandbox of its own (bubblewrap); UNSANDBOXED=1 runs them with your rights (see the README).
+grade: venv bubblewrap
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<folder> [OUT=grades.csv] [TIMEOUT=120] [UNSANDBOXED=1]" >&2; exit 2; }
+	$(BIN)/python -m vientiane_teacher.grade "$(SUBMISSIONS)" --out "$(or $(OUT),grades.csv)" --timeout "$(or $(TIMEOUT),120)" $(if $(UNSANDBOXED),--unsandboxed,)
 
 lint: venv
 	$(BIN)/ruff check lib tests benchmarks notebooks conftest.py setup.py

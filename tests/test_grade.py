@@ -366,3 +366,36 @@ def test_grades_are_never_written_into_the_submissions(tmp_path):
     with pytest.raises(grade.GraderError, match="inside the submissions folder"):
         grade.grade(tmp_path, tmp_path / "grades.csv")
     assert [p.name for p in tmp_path.iterdir()] == ["alice.ipynb"]
+
+
+def test_without_bubblewrap_grading_refuses_and_names_the_flag(tmp_path, monkeypatch):
+    from vientiane_teacher import sandbox
+
+    monkeypatch.setattr(sandbox, "sandbox_unavailable", lambda: "bubblewrap (bwrap) is not installed")
+    (tmp_path / "in").mkdir()
+    with pytest.raises(grade.GraderError, match="--unsandboxed") as caught:
+        grade.grade(tmp_path / "in", tmp_path / "marks" / "grades.csv")
+    assert "bwrap" in str(caught.value)
+    assert not (tmp_path / "marks" / "grades.csv").exists()
+
+
+def test_unsandboxed_grading_is_marked_in_every_row_and_on_the_class_page(tmp_path):
+    nb = new_notebook(
+        cells=[new_code_cell(f"import vientiane\nvientiane.check('02.3', {RIGHT_02_3})")],
+        metadata={"vientiane": {"lesson": "02"}},
+    )
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "kim_02_membership_structures.ipynb").write_bytes(notebook_bytes(nb))
+    out = tmp_path / "marks" / "grades.csv"
+    done = subprocess.run(
+        [sys.executable, "-m", "vientiane_teacher.grade", str(tmp_path / "in"), "--out", str(out), "--unsandboxed"]
+        + ["--timeout", str(TIMEOUT)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "not in a sandbox" in done.stderr
+    with open(out, encoding="utf-8", newline="") as stream:
+        (r,) = list(csv.DictReader(stream))
+    assert (r["student_id"], r["02.3"], r["status"], r["sandbox"]) == ("kim", "right", "ok", "none (--unsandboxed)")
+    assert "UNSANDBOXED" in (out.parent / "class.html").read_text(encoding="utf-8")

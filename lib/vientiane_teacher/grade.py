@@ -22,14 +22,18 @@ the zip's name.
 the lesson most of its ``vientiane.check("NN.x", ...)`` calls name. A notebook with neither is
 not one of this collection's and is not run.
 
-**How a submission is graded.** Each runs headless in its own new kernel (this Python, with
-the collection's library), on a copy whose outputs were cleared first (a student cannot hand in
-a "right" saved from elsewhere), in a temporary working folder, with figures written there
-too. ``--timeout`` seconds is the limit for the whole notebook, kernel start included (and
-for any single cell). As many run at a time as there are cores. Like nbgrader's autograder,
-the cells after one that raises still run, so one slip does not cost every later exercise.
-An exercise is ``right`` / ``wrong`` / ``not attempted`` by the last result
-``vientiane.check`` showed for it; no result at all is ``not attempted``.
+**How a submission is graded.** Each runs headless in a sandbox of its own (``sandbox``:
+bubblewrap; read-only system and students' copy of the library, no network, none of your files
+or environment, limits, every process ended with it), in its own new kernel, on a copy whose
+outputs were cleared first (a student cannot hand in a "right" saved from elsewhere).
+``--timeout`` seconds is the limit for the whole notebook, kernel start included (and for any
+single cell). As many run at a time as there are cores. Like nbgrader's autograder, the cells
+after one that raises still run, so one slip does not cost every later exercise. The run hands
+out only the answer values its checks saw; the grader decides each exercise itself
+(``verdicts``): ``right`` / ``wrong`` / ``not attempted`` by the last answer checked; no check
+at all is ``not attempted``, or ``not reached: error in cell N`` when the exercise's cell comes
+at or after a cell that raised or stopped the run. ``--unsandboxed``: the same without bubblewrap,
+with your rights.
 
 **What it writes**, next to ``--out``:
 
@@ -40,26 +44,27 @@ An exercise is ``right`` / ``wrong`` / ``not attempted`` by the last result
 * ``written.csv``: the free-text answers (cells tagged ``written``): ``student_id``,
   ``assignment``, ``task`` (the cell's id, else ``cell N``), ``text``;
 * ``feedback/<student_id>_<lesson>.html``: per submission of a known lesson, which exercises
-  were right, the hint for the wrong ones, which were not attempted; never an answer (a second
-  file of the same student and lesson: ``..._2.html``).
+  were right, the notebook's own hint for the wrong ones, which were not attempted or not
+  reached; never an answer (a second file of the same student and lesson: ``..._2.html``);
+* ``class.csv`` and ``class.html``: the class report (``class_report``).
 
 **Status**: ``ok``; ``error in cell N: <first line of the error>`` (the first cell that raised;
 the others still ran); ``timeout in cell N``; ``kernel died in cell N``; ``could not run: <why>``
 (the kernel did not start); ``empty notebook``; ``not a notebook`` (with the reason when the
 file could not even be read); ``not a lesson of this collection``; ``unsafe path in zip: <name>`` (an
 entry whose path is absolute or contains ``..``: read by nobody, written nowhere);
-``symbolic link (not followed)``; ``too large``. Cell N counts every cell from the top of the
-notebook, markdown ones too, starting at 1.
+``a zip inside a zip (not opened): …``; ``symbolic link (not followed)``; ``too large``;
+``could not grade: <why>`` (a fault of the grader's on this one file). Cell N counts every cell
+from the top of the notebook, markdown ones too, starting at 1.
 
 The submissions are only read. The exit status is 0 when every file was graded or reported in
-its row, 2 when the grader cannot run (no such folder, output inside it, no Python kernel).
-
-Grading runs the students' code with your rights, as you: a time limit and a temporary
-folder keep honest mistakes contained, they are no sandbox.
+its row, 2 when the grader cannot run (no such folder, output inside it, no Python kernel, no
+bubblewrap without ``--unsandboxed``).
 
 The README ("Collecting and grading") is the manual. The grader is a short pipeline over
 ``submissions`` (find the files, whose they are), ``handed_in`` (read, run and mark one
-notebook) and ``report`` (the files above); this module is the command line.
+notebook in its sandbox), ``verdicts`` (decide each exercise) and ``report`` (the files above);
+this module is the command line.
 
 >>> from vientiane_teacher.submissions import student_id
 >>> student_id(["alice", "02_membership_structures.ipynb"])
