@@ -184,7 +184,9 @@ def _from_zip(path: Path, parts: tuple[str, ...], lesson_files: list[str]) -> It
                     continue
                 student = student_id((*parts[:-1], *inner), lesson_files, archive)
                 if inner[-1].lower().endswith(".zip"):
-                    yield Submission(file, student, status="a zip inside a zip (not opened): unpack it once and grade again")
+                    yield Submission(
+                        file, student, status="a zip inside a zip (not opened): unpack it once and grade again"
+                    )
                     continue
                 if not inner[-1].lower().endswith(".ipynb"):
                     continue
