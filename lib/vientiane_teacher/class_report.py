@@ -38,7 +38,13 @@ def _kind(result: str) -> str:
 
 
 def class_rows(submissions, written_tasks: dict[str, list[str]]) -> list[dict]:
-    """One row per exercise and per written task of the lessons handed in (graded runs only)."""
+    """One row per exercise and per written task of the lessons handed in (graded runs only).
+
+    >>> from vientiane_teacher.submissions import Submission
+    >>> late = Submission("b.ipynb", "ben", lesson="02", results={"02.1": "not reached: error in cell 2"})
+    >>> class_rows([late], {})[0]["not_reached"], class_rows([late], {})[0]["share_not_reached"]
+    (1, '1.00')
+    """
     graded = [s for s in submissions if s.lesson and s.results]
     rows = []
     for lesson in sorted({s.lesson for s in graded}):

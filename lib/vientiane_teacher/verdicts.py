@@ -47,7 +47,14 @@ class Verdict:
 def verdicts(exercises: list[str], record: dict, nb) -> dict[str, Verdict]:
     """The verdict of each of ``exercises`` from a sandboxed run's ``record`` (``{"cells":
     [{"index", "errors", "checks"}], "stopped": {...}}``) and the handed-in notebook ``nb``
-    (which cell checks which exercise, to tell "not reached" from "not attempted")."""
+    (which cell checks which exercise, to tell "not reached" from "not attempted").
+
+    >>> from nbformat.v4 import new_code_cell, new_notebook
+    >>> nb = new_notebook(cells=[new_code_cell("facts = vientiane.lod()"), new_code_cell('check("02.3", x)')])
+    >>> broken = {"cells": [{"index": 0, "errors": [["AttributeError", "lod"]], "checks": []}]}
+    >>> verdicts(["02.3"], broken, nb)["02.3"].result
+    'not reached: error in cell 1'
+    """
     shown = _last_answers(exercises, record)
     stop = stopping_cell(record, len(nb.cells))
     checked_in = {}
@@ -94,7 +101,11 @@ def judge(exercise: str, encoded) -> Verdict:
 
 
 def stopping_cell(record: dict, cells: int) -> tuple[int, str] | None:
-    """(index, "error" / "timeout" / "kernel died") of the first cell that raised or stopped the run."""
+    """(index, "error" / "timeout" / "kernel died") of the first cell that raised or stopped the run.
+
+    >>> stopping_cell({"cells": [{"index": 4, "errors": [["E", ""]]}], "stopped": {"why": "timeout", "cell": 2}}, 6)
+    (2, 'timeout')
+    """
     candidates = []
     for cell in record.get("cells", []) if isinstance(record, dict) else []:
         if isinstance(cell, dict) and cell.get("errors") and _index(cell.get("index"), cells) is not None:
