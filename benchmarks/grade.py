@@ -80,6 +80,9 @@ def main() -> None:
         with open(out, encoding="utf-8", newline="") as stream:
             rows = list(csv.DictReader(stream))
         ok = sum(r["status"] == "ok" and r["raw_score"] == r["max_score"] for r in rows)
+        for r in rows:  # what went wrong is gone with the temporary folder: say it now
+            if r["status"] != "ok" or r["raw_score"] != r["max_score"]:
+                print(f"  not all right: {r['file']}: {r['raw_score']} of {r['max_score']}, {r['status']}", flush=True)
         naive = sum(timed([*nbconvert, str(path)], env, scratch) for path in files)
         naive_load = os.getloadavg()[0]
 
