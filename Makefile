@@ -8,17 +8,19 @@ CONSTRAINTS := requirements/constraints.txt
 LESSON ?= 02
 PYTEST_ARGS ?=  # e.g. make test PYTEST_ARGS=--durations=10
 
-.PHONY: venv figures student handouts test test-fast test-browser lab lab-teacher present grade browser hub-proxy live live-serve lint clean help
+.PHONY: venv figures student links handouts test test-fast test-browser lab lab-teacher present grade browser bubblewrap hub-proxy live live-serve lint clean help
 
 help:
 	@echo "make figures   run every lesson headless; regenerate figures/ and build/ (FORCE=1 to rebuild all)"
-	@echo "make test      the whole test suite (data, library, notebooks under nbval, browser, hub, grading)"
+	@echo "make test      the whole test suite (data, library, notebooks under nbval, browser, hub, grading, live)"
 	@echo "make test-fast the fast lane (data, library, self-checks, teacher tools' unit tests; no kernel), under a minute"
-	@echo "make student   write the student edition to the branch student (make figures does it too)"
+	@echo "make student STUDENT_REPO=<path or git URL>   publish the student edition to the students' repository (branch main)"
+	@echo "make student   without STUDENT_REPO: only the preview branch student of this repository (make figures does it too)"
+	@echo "make links HUB=<hub URL> STUDENT_REPO=<URL>   print the nbgitpuller and Binder links for students"
 	@echo "make handouts  print the class edition of each lesson and the seminar kit to build/handouts/ (PDF)"
 	@echo "make lab       JupyterLab on a student-edition copy of the lessons (lab/); make lab-teacher: on notebooks/"
 	@echo "make present LESSON=02   a lesson's explorers as a Voila dashboard for the projector"
-	@echo "make grade SUBMISSIONS=<folder> [OUT=grades.csv] [TIMEOUT=120]   run and grade handed-in notebooks"
+	@echo "make grade SUBMISSIONS=<folder> [OUT=grades.csv] [TIMEOUT=120] [UNSANDBOXED=1]   grade handed-in notebooks, each in a sandbox"
 	@echo "make live      the live edition (JupyterLite, Python in the browser, offline) in build/live/ [PYODIDE_DIST=<folder>]"
 	@echo "make live-serve   serve build/live/ on http://127.0.0.1:8018/ to try it"
 
@@ -41,14 +43,18 @@ $(STAMP): pyproject.toml setup.py $(CONSTRAINTS)
 
 figures: venv
 	$(BIN)/python -m vientiane_teacher.build $(if $(FORCE),--force,)
-	$(BIN)/python -m vientiane_teacher.publish
+	$(BIN)/python -m vientiane_teacher.publish --if-clean
 
-# The student edition as a commit on the branch `student` (the links in the README point there).
+# The student edition, made from the last commit: with STUDENT_REPO, branch main of that separate
+# repository (what students get); without, the preview branch `student` of this one (never share it).
 student: venv
-	$(BIN)/python -m vientiane_teacher.build
-	$(BIN)/python -m vientiane_teacher.publish
+	$(BIN)/python -m vientiane_teacher.publish $(if $(STUDENT_REPO),--to "$(STUDENT_REPO)",)
 
-test: venv browser hub-proxy
+links: venv
+	@test -n "$(STUDENT_REPO)" || { echo "usage: make links HUB=https://hub.example.edu STUDENT_REPO=<students' repository URL>" >&2; exit 2; }
+	$(BIN)/python -m vientiane_teacher.links $(if $(HUB),--hub "$(HUB)",) --repo "$(STUDENT_REPO)"
+
+test: venv browser bubblewrap hub-proxy
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
 		$(PYTEST_ARGS) tests lib/vientiane lib/vientiane_teacher notebooks
 
@@ -68,6 +74,15 @@ browser:
 	    echo "installing Debian's chromium for the browser tests"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium missing and cannot be installed here: browser tests will skip"; fi; }
+
+# Debian's bubblewrap: the grader runs every submission in its own sandbox (see the README).
+# Without root it is skipped here; the sandbox tests then skip with a message (they fail when CI=true).
+bubblewrap:
+	@command -v bwrap >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's bubblewrap for the grader's sandbox"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; \
+	  else echo "bwrap missing and cannot be installed here: grading needs it (sandbox tests will skip)"; fi; }
 
 # configurable-http-proxy from npm for the classroom rehearsal (tests/hub: a real JupyterHub),
 # into the git-ignored tests/hub/node_modules. Without npm it is skipped here and the rehearsal
@@ -100,10 +115,10 @@ lab-teacher: venv
 present: venv
 	$(BIN)/python -m vientiane_teacher.present $(LESSON)
 
-# Runs the students' code with your rights (each notebook in its own kernel, temporary folder, time limit).
-grade: venv
-	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<folder> [OUT=grades.csv] [TIMEOUT=120]" >&2; exit 2; }
-	$(BIN)/python -m vientiane_teacher.grade "$(SUBMISSIONS)" --out "$(or $(OUT),grades.csv)" --timeout "$(or $(TIMEOUT),120)"
+# Each notebook runs in a sandbox of its own (bubblewrap); UNSANDBOXED=1 runs them with your rights (see the README).
+grade: venv bubblewrap
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=<folder> [OUT=grades.csv] [TIMEOUT=120] [UNSANDBOXED=1]" >&2; exit 2; }
+	$(BIN)/python -m vientiane_teacher.grade "$(SUBMISSIONS)" --out "$(or $(OUT),grades.csv)" --timeout "$(or $(TIMEOUT),120)" $(if $(UNSANDBOXED),--unsandboxed,)
 
 # The live edition: Pyodide from npm (verified), a static JupyterLite site. Downloads are cached in
 # ~/.cache/vientiane/live (VIENTIANE_LIVE_CACHE); PYODIDE_DIST=<an official Pyodide 0.27.7 folder>

@@ -5,8 +5,10 @@
 In one run, in a temporary folder, it makes 30 copies of lesson 02 as a student who solved
 everything hands it in (the student edition, each exercise cell holding its solution) and times:
 
-1. the grader: ``python -m vientiane_teacher.grade`` on the folder (one kernel per submission,
-   as many at a time as there are cores, default time limit), grades.csv and feedback included;
+1. the grader: ``python -m vientiane_teacher.grade`` on the folder (each submission in a sandbox
+   of its own, bubblewrap, with its own kernel; as many at a time as there are cores; default
+   time limit), the students' library for the sandbox, grades.csv, feedback and the class report
+   included;
 2. the naive loop: ``jupyter nbconvert --to notebook --execute`` on each file in turn.
 
 One untimed nbconvert run first warms the caches (fonts, the data package's validation) for both.
@@ -78,6 +80,9 @@ def main() -> None:
         with open(out, encoding="utf-8", newline="") as stream:
             rows = list(csv.DictReader(stream))
         ok = sum(r["status"] == "ok" and r["raw_score"] == r["max_score"] for r in rows)
+        for r in rows:  # what went wrong is gone with the temporary folder: say it now
+            if r["status"] != "ok" or r["raw_score"] != r["max_score"]:
+                print(f"  not all right: {r['file']}: {r['raw_score']} of {r['max_score']}, {r['status']}", flush=True)
         naive = sum(timed([*nbconvert, str(path)], env, scratch) for path in files)
         naive_load = os.getloadavg()[0]
 
@@ -86,6 +91,7 @@ def main() -> None:
         f"load average at its end {grader_load:.1f}"
     )
     print(f"naive loop (nbconvert --execute, each)    {naive:6.1f} s   load average at its end {naive_load:.1f}")
+    print(f"per notebook, one after the other         {naive / copies:6.1f} s   (nbconvert, unsandboxed)")
     print(f"grader / naive loop                       {grader / naive:6.2f}     target: at most 0.60")
 
 

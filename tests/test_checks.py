@@ -4,8 +4,10 @@ predictable wrong answers get a hint of their own, the placeholder gets none, an
 import datetime as dt
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -408,14 +410,60 @@ def test_in_a_notebook_the_result_is_machine_readable_too():
     assert runner.run_interruptibly(runner.execute(nb, ".", cell_timeout=600)).ok  # its own thread and loop
     results = [c.outputs[0]["data"][checks.RESULT_MIME] for c in nb.cells]
     assert results == [
-        {"exercise": "02.1", "attempted": True, "right": True},
-        {"exercise": "02.1", "attempted": True, "right": False},
-        {"exercise": "02.1", "attempted": False, "right": False},
-        {"exercise": "01.1", "attempted": False, "right": False},
-        {"exercise": "02.1", "attempted": True, "right": False},
-    ]
+        {"exercise": "02.1", "attempted": True, "right": True, "answer": ["RUS", "CHN"]},
+        {"exercise": "02.1", "attempted": True, "right": False, "answer": ["RUS"]},
+        {"exercise": "02.1", "attempted": False, "right": False, "answer": [{"$ellipsis": True}]},
+        {"exercise": "01.1", "attempted": False, "right": False, "answer": "..."},
+        {"exercise": "02.1", "attempted": True, "right": False, "answer": "RUS CHN"},
+    ]  # the answer as the grader receives it (answers.encode): it decides right or wrong itself
     # the check's text and nothing else: no bare True or False under it, which beginners read as an error
     assert [len(c.outputs) for c in nb.cells] == [1] * len(cells), [c.outputs for c in nb.cells]
     assert all(o["output_type"] == "display_data" for c in nb.cells for o in c.outputs)
     assert nb.cells[0].outputs[0]["data"]["text/plain"].startswith("✔ Right")
     assert nb.cells[4].outputs[0]["data"]["text/plain"].startswith("✘ Right idea")
+
+
+ENCODED_ANSWERS = [
+    3,
+    "3",
+    3.0,
+    float("nan"),
+    True,
+    None,
+    ...,
+    "...",
+    [...],
+    ["LAO", "VNM"],
+    ("LAO", "VNM"),
+    {"LAO", "VNM"},
+    {"RUS": 1},
+    "Laos and Viet Nam",
+    dt.date(2016, 7, 26),
+    dt.datetime(2016, 7, 26, 9, 30),
+    pd.Timestamp("2016-07-26"),
+    np.int64(18),
+    np.float64(18.0),
+    pd.Series(["RUS", "CHN"]),
+    np.array([1, 2]),
+    pd.DataFrame({"a": [1]}),
+    iter(["RUS", "CHN"]),
+    object(),
+]
+
+
+@pytest.mark.parametrize("exercise", sorted(checks.EXERCISES))
+def test_the_grader_reads_an_encoded_answer_as_the_check_read_it(exercise):
+    """A value sent to the grader (encode, JSON, decode) gets the check's own verdict: a right
+    answer in a natural form is never called wrong because it was recorded."""
+    for answer in ENCODED_ANSWERS:
+        if isinstance(answer, Iterator):
+            answer = list(answer)  # as check reads it
+        received = answers.decode(json.loads(json.dumps(answers.encode(answer))))
+        assert checks.feedback(exercise, received) == checks.feedback(exercise, answer), (exercise, answer)
+
+
+def test_a_flood_is_recorded_as_too_long():
+    assert answers.encode("x" * (answers.ANSWER_LIMIT + 1)) == {"$too_long": True}
+    assert answers.encode(list(range(10**6))) == {"$too_long": True}
+    with pytest.raises(ValueError):
+        answers.decode({"$nothing": 1})

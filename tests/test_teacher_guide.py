@@ -5,8 +5,10 @@ The editions are made in a temporary folder from a tiny lesson and the real docu
 (``editions.documents()``), as tests/test_build.py does: the real build/ is never read.
 """
 
+import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import nbformat
@@ -187,12 +189,22 @@ def test_the_document_pages_are_the_same_build_after_build(made, tmp_path):
         assert (tmp_path / edition / name).read_bytes() == (made / "build" / edition / name).read_bytes(), name
 
 
-def test_the_student_branch_has_no_guide(made):
-    tree = publish.student_tree(made)
+def test_the_published_edition_has_no_guide(made, tmp_path):
+    """The students' repository is made from a commit: one holding the guide beside the lesson."""
+    root = tmp_path / "repo"
+    shutil.copytree(made, root, ignore=shutil.ignore_patterns("build"))
+    (root / "notebooks").mkdir()
+    nbformat.write(LESSON, root / "notebooks" / "00_tiny.ipynb")
+    for path in (ROOT / "notebooks").glob("*.md"):
+        shutil.copy2(path, root / "notebooks" / path.name)
+    who = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@x"}
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "tiny"]):
+        subprocess.run(["git", *command], cwd=root, check=True, timeout=120, env={**os.environ, **who})
+    tree = publish.student_tree(root)
     assert {"notebooks/00_tiny.ipynb", "notebooks/glossary.md", "notebooks/reading_list.md"} <= set(tree)
-    assert not [path for path in tree if "teacher_guide" in path]
+    assert (root / "notebooks" / "teacher_guide.md").is_file() and not [p for p in tree if "teacher_guide" in p]
     title = marker().encode()
-    assert not [path for path, data in tree.items() if title in data]
+    assert not [path for path, (_, data) in tree.items() if title in data]
 
 
 def exercise_entries() -> dict[str, str]:

@@ -514,3 +514,114 @@ def canonical(answer) -> str:
     """
     strict = [text for text, note in readings(answer) if note is None]
     return strict[-1]
+
+
+# ---------------------------------------------------------------------------------------
+# The answer as the grader receives it: ``check`` shows it beside its result, as JSON, and the
+# grader reads the verdict off the value itself (never off what the notebook said).
+
+ANSWER_LIMIT = 20_000  # characters of an encoded answer: far above any answer, far below a flood
+
+
+class Shown:
+    """An answer of a type that JSON cannot carry, as the check reads it: by its ``str()``.
+
+    >>> normalize(Shown("Lavrov")) == normalize("Lavrov")
+    True
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"Shown({self.text!r})"
+
+
+def encode(answer):
+    """``answer`` as JSON-ready data that ``decode`` turns back into a value the check reads the
+    same way: lists, tuples, sets, dicts, dates and numbers keep their kind; anything else is
+    kept by its text. An answer longer than ``ANSWER_LIMIT`` characters is recorded as too long.
+
+    >>> encode(["LAO", 3, dt.date(2016, 7, 26)])
+    ['LAO', 3, {'$date': '2016-07-26'}]
+    >>> decode(encode(("a", {"b": 1.5}))) == ("a", {"b": 1.5})
+    True
+    """
+    try:
+        data = _encode(answer, 0)
+        size = len(json.dumps(data, ensure_ascii=False))
+    except (ValueError, TypeError, RecursionError):
+        return {"$too_long": True}
+    return data if size <= ANSWER_LIMIT else {"$too_long": True}
+
+
+def _encode(value, depth: int):
+    if depth > 20:
+        raise ValueError("nested too deep")
+    if value is None or isinstance(value, (bool, str, int)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else {"$float": repr(value)}
+    if value is Ellipsis:
+        return {"$ellipsis": True}
+    if isinstance(value, pd.Timestamp):
+        return {"$timestamp": value.isoformat()}
+    if isinstance(value, dt.datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"$date": value.isoformat()}
+    if hasattr(value, "item") and getattr(value, "shape", None) == ():  # a numpy scalar
+        return _encode(value.item(), depth + 1)
+    if isinstance(value, dict):
+        return {"$dict": [[_encode(k, depth + 1), _encode(v, depth + 1)] for k, v in value.items()]}
+    if isinstance(value, Iterable):
+        items = []
+        for item in value:
+            items.append(_encode(item, depth + 1))
+            if len(items) > ANSWER_LIMIT:
+                raise ValueError("too many items")
+        kind = "$tuple" if isinstance(value, tuple) else "$set" if isinstance(value, (set, frozenset)) else None
+        return {kind: items} if kind else items
+    return {"$str": str(value)[: ANSWER_LIMIT + 1]}
+
+
+def decode(data):
+    """The value ``encode`` recorded (raises ValueError for data it cannot have written).
+
+    >>> decode({"$set": ["a", "b"]}) == {"a", "b"}, decode({"$str": "x"})
+    (True, Shown('x'))
+    """
+    if data is None or isinstance(data, (bool, str, int, float)):
+        return data
+    if isinstance(data, list):
+        return [decode(item) for item in data]
+    if isinstance(data, dict) and len(data) == 1:
+        ((kind, value),) = data.items()
+        simple = {
+            "$float": lambda v: float(v),
+            "$ellipsis": lambda v: ...,
+            "$timestamp": lambda v: pd.Timestamp(v),
+            "$datetime": lambda v: dt.datetime.fromisoformat(v),
+            "$date": lambda v: dt.date.fromisoformat(v),
+            "$str": lambda v: Shown(str(v)),
+        }
+        if kind in simple and isinstance(value, (str, bool)):
+            return simple[kind](value)
+        if kind == "$tuple" and isinstance(value, list):
+            return tuple(decode(item) for item in value)
+        if kind == "$set" and isinstance(value, list):
+            return {_hashable(decode(item)) for item in value}
+        if kind == "$dict" and isinstance(value, list) and all(isinstance(p, list) and len(p) == 2 for p in value):
+            return {_hashable(decode(k)): decode(v) for k, v in value}
+    raise ValueError(f"not an encoded answer: {str(data)[:80]}")
+
+
+def _hashable(value):
+    if isinstance(value, list):
+        return tuple(_hashable(item) for item in value)
+    if isinstance(value, (dict, set)):
+        raise ValueError("an unhashable key")
+    return value

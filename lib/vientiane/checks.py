@@ -54,9 +54,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Iterator
 
 from . import paths
-from .answers import attempted, canonical, normalize, readings  # noqa: F401 (public here too: checks.normalize, …)
+from .answers import attempted, canonical, encode, normalize, readings  # noqa: F401 (public here too: checks.normalize, …)
 
 
 def digest(exercise: str, answer) -> str:
@@ -126,7 +127,9 @@ WRONG = _read_wrong()
 
 
 # The machine-readable result that ``check`` shows beside its text, for the grader
-# (``vientiane_teacher.grade``): {"exercise": "02.1", "attempted": true, "right": false}.
+# (``vientiane_teacher.grade``): {"exercise": "02.1", "attempted": true, "right": false,
+# "answer": <the answer, ``answers.encode``>}. The grader reads only the answer and decides
+# right or wrong itself, with its own copy of the exercises: "right" here is for the student.
 RESULT_MIME = "application/vnd.vientiane.check+json"
 
 # ---------------------------------------------------------------------------------------
@@ -217,8 +220,10 @@ def check(exercise: str, answer) -> Checked:
     ✘ Not yet. Hint: Two quotations are easy to miss: did you count the one nested inside another (single marks inside double ones) and the quoted headline of the 'Also read' link?
     False
     """
+    if isinstance(answer, Iterator):  # read once: the check and the grader's record see the same items
+        answer = list(answer)
     text, right = feedback(exercise, answer)
-    _show(text, {"exercise": exercise, "attempted": attempted(answer), "right": right})
+    _show(text, {"exercise": exercise, "attempted": attempted(answer), "right": right, "answer": encode(answer)})
     return Checked(right)
 
 

@@ -1,6 +1,7 @@
 """Reading one handed-in notebook and running it: parse it (outputs cleared), tell its lesson,
-run it in the one kernel runner, and read its verdicts and written answers off the run with
-the steps ``CollectCheckResults`` and ``CollectWrittenAnswers``. The README ("Collecting and
+collect its written answers (``CollectWrittenAnswers``), run it in a sandbox of its own (the
+one kernel runner inside), and decide its verdicts here from the answer values the run
+recorded (``verdicts``). The README ("Collecting and
 grading") is the manual; ``grade``'s docstring gives the statuses.
 
 >>> exercises_of("02")
@@ -10,16 +11,17 @@ grading") is the manual; ``grade``'s docstring gives the statuses.
 from __future__ import annotations
 
 import json
-import os
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from vientiane import checks, paths
+from vientiane import checks
 
 from .lessons import ROOT, WRITTEN, Lesson, exercise_order, lesson_file, lessons
-from .runner import execute
-from .steps import NOT_ATTEMPTED, ClearOutputs, CollectCheckResults, CollectWrittenAnswers, apply
+from .sandbox import RUN_SCRIPT
+from .steps import NOT_ATTEMPTED, ClearOutputs, CollectWrittenAnswers
 from .submissions import OK, Submission
+from .verdicts import verdicts
 
 
 def lesson_names() -> dict[str, str]:
@@ -61,6 +63,20 @@ def placeholders(lesson: str) -> list[str]:
     """The texts of the lesson's own ``written`` cells, as a student finds them."""
     path = lesson_file(lesson)
     return [cell.source.strip() for cell in Lesson.from_path(path).cells(WRITTEN)] if path else []
+
+
+def written_tasks(lesson: str) -> dict[str, str]:
+    """The lesson's written cells by id, and the task each is: "04.W" (04.W1, 04.W2, … when a
+    lesson has several). Feedback, written.csv and the class report name them so.
+
+    >>> written_tasks("02")
+    {'02-W': '02.W'}
+    """
+    path = lesson_file(lesson)
+    ids = [cell.get("id", "") for cell in Lesson.from_path(path).cells(WRITTEN)] if path else []
+    if len(ids) == 1:
+        return {ids[0]: f"{lesson}.W"}
+    return {cell: f"{lesson}.W{i}" for i, cell in enumerate(ids, start=1)}
 
 
 def parse(data: bytes):
@@ -108,22 +124,6 @@ def _clean(cell) -> None:
         raise ValueError("tags")
 
 
-def first_error(nb) -> str:
-    """``error in cell N: <first line>`` for the first cell that raised, else "".
-
-    >>> from nbformat.v4 import new_code_cell, new_notebook, new_output
-    >>> bad = new_code_cell("1/0", outputs=[new_output("error", ename="ZeroDivisionError", evalue="division by zero")])
-    >>> first_error(new_notebook(cells=[new_code_cell("1"), bad]))
-    'error in cell 2: ZeroDivisionError: division by zero'
-    """
-    for i, cell in enumerate(nb.cells, start=1):
-        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            if output.get("output_type") == "error":
-                line = f"{output.get('ename', 'Error')}: {output.get('evalue', '')}".strip().splitlines()[0]
-                return f"error in cell {i}: {_shorten(line)}"
-    return ""
-
-
 def _shorten(text: str, limit: int = 160) -> str:
     text = text.strip().rstrip(":")
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -149,44 +149,98 @@ def prepare(submission: Submission, known: Iterable[str]) -> None:
         submission.status = "not a lesson of this collection"  # and another course's code is not run
     else:
         submission.nb = nb
-        _, found = CollectWrittenAnswers(placeholders=placeholders(submission.lesson))(nb, {})
+        step = CollectWrittenAnswers(
+            placeholders=placeholders(submission.lesson), tasks=written_tasks(submission.lesson)
+        )
+        _, found = step(nb, {})
         submission.written = found["written"]
     if submission.lesson:
         submission.results = dict.fromkeys(exercises_of(submission.lesson), NOT_ATTEMPTED)
 
 
-def kernel_env() -> dict[str, str]:
-    """The kernels' environment: this collection's library first, the inline figure backend."""
-    env = dict(os.environ)
-    env.pop("MPLBACKEND", None)  # the inline backend, as in the students' Jupyter (plt.show() works)
-    root = paths.checkout()
-    if root is not None:
-        env["PYTHONPATH"] = os.pathsep.join(p for p in [str(root / "lib"), env.get("PYTHONPATH", "")] if p)
-    return env
+RECORD_LIMIT = 32 * 1024 * 1024  # bytes of a run's record: an honest one is a few kB
 
 
-async def run(submission: Submission, timeout: float, env: dict, work: Path) -> None:
-    """Execute one submission in a new kernel in ``work``; set its results and status.
+async def run(submission: Submission, box, timeout: float, work: Path) -> None:
+    """Run one submission in ``box`` (a ``sandbox.Sandbox``, or ``sandbox.Unsandboxed``) and
+    decide its verdicts here, in the grader's process (``verdicts``); set its results and status.
 
-    Like nbgrader's autograder, the cells after one that raises still run; ``timeout``
-    seconds is the limit for the whole notebook, kernel start included, and for any cell.
+    Inside, the notebook runs in a new kernel; like nbgrader's autograder, the cells after one
+    that raises still run. ``timeout`` seconds is the limit for any cell and for the whole
+    notebook, kernel start included. The run hands out only a record of the answer values its
+    checks saw and of the cells that raised; nothing it says about rightness counts.
     """
     nb = submission.nb
-    work.mkdir()
-    # The temporary copy, as parsed: json, not nbformat.writes, which logs a student's schema slips.
-    (work / "submission.ipynb").write_text(json.dumps(nb, ensure_ascii=False), encoding="utf-8")
-    env = dict(env, VIENTIANE_FIGURES=str(work / "figures"))
-    ran = await execute(
-        nb, work, allow_errors=True, cell_timeout=timeout, total_timeout=timeout, env=env, log=work / "kernel.log"
-    )
-    cell = f"cell {ran.cell + 1}" if ran.cell is not None else "the kernel start"
+    payload = json.dumps(nb, ensure_ascii=False).encode("utf-8")
+    argv = [sys.executable, str(box.inside_tools / RUN_SCRIPT), repr(float(timeout))]
+    # The run stops itself at ``timeout``; this outer limit only catches a run that cannot.
+    outcome = await box.run(argv, payload, timeout + max(120.0, timeout), work)
+    record = _record(outcome.output)
     stop = ""
-    if ran.timed_out:
-        stop = f"timeout in {cell}"
-    elif ran.died:
-        stop = f"kernel died in {cell}"
-    elif ran.error is not None:
-        stop = f"could not run: {_shorten(f'{type(ran.error).__name__}: {ran.error}'.splitlines()[0])}"
-    _, found = apply(nb, CollectCheckResults(exercises=exercises_of(submission.lesson)))
-    submission.results = found["results"]
-    submission.status = "; ".join(p for p in (first_error(nb), stop) if p) or OK
+    if record is None:
+        if outcome.timed_out:
+            stop = "timeout (the sandbox was stopped)"
+        else:
+            why = (outcome.stderr.decode("utf-8", "replace").strip().splitlines() or [""])[-1]
+            stop = f"could not run: no record of the run ({_shorten(why) or f'exit status {outcome.returncode}'})"
+        record = {"cells": [], "stopped": {"why": "failed", "cell": None}}
+    found = verdicts(exercises_of(submission.lesson), record, nb)
+    submission.verdicts = found
+    submission.results = {exercise: verdict.result for exercise, verdict in found.items()}
+    if not stop:
+        stop = stop_status(record, len(nb.cells))
+    submission.status = "; ".join(p for p in (first_error_in(record, len(nb.cells)), stop) if p) or OK
+
+
+def _record(output: bytes) -> dict | None:
+    """The run's record, or None when there is none (or it is not what the run writes)."""
+    if not output or len(output) > RECORD_LIMIT:
+        return None
+    try:
+        record = json.loads(output.decode("utf-8"))
+    except (ValueError, RecursionError):
+        return None
+    return record if isinstance(record, dict) and isinstance(record.get("cells"), list) else None
+
+
+def first_error_in(record: dict, cells: int) -> str:
+    """``error in cell N: <ename: evalue>`` for the first cell of the record that raised, else "".
+
+    >>> first_error_in({"cells": [{"index": 3, "errors": [["NameError", "name 'x' is not defined"]]}]}, 5)
+    "error in cell 4: NameError: name 'x' is not defined"
+    """
+    for cell in sorted(_cells(record, cells), key=lambda c: c["index"]):
+        errors = cell.get("errors")
+        if isinstance(errors, list) and errors and isinstance(errors[0], list) and len(errors[0]) == 2:
+            ename, evalue = (str(part) for part in errors[0])
+            line = (f"{ename or 'Error'}: {evalue}".strip().splitlines() or [""])[0]
+            return f"error in cell {cell['index'] + 1}: {_shorten(line)}"
+    return ""
+
+
+def stop_status(record: dict, cells: int) -> str:
+    """Why the run stopped early, as the status says it: ``timeout in cell N``, ``kernel died in
+    cell N`` (N from 1), ``could not run: …``; "" when it ran to the end.
+
+    >>> stop_status({"cells": [], "stopped": {"why": "timeout", "cell": 2}}, 4), stop_status({"cells": []}, 4)
+    ('timeout in cell 3', '')
+    """
+    stopped = record.get("stopped")
+    if not isinstance(stopped, dict) or not stopped:
+        return ""
+    cell = stopped.get("cell")
+    where = f"cell {cell + 1}" if isinstance(cell, int) and 0 <= cell < cells else "the kernel start"
+    why = stopped.get("why")
+    if why == "timeout":
+        return f"timeout in {where}"
+    if why == "died":
+        return f"kernel died in {where}"
+    return f"could not run: {_shorten(str(stopped.get('error', 'the kernel did not start')).splitlines()[0])}"
+
+
+def _cells(record: dict, cells: int) -> list[dict]:
+    return [
+        c
+        for c in record.get("cells", [])
+        if isinstance(c, dict) and isinstance(c.get("index"), int) and 0 <= c["index"] < cells
+    ]

@@ -1,5 +1,5 @@
-"""The grader's report: ``grades.csv``, ``written.csv`` and a feedback page per submission,
-each written atomically. The README ("Collecting and grading") is the manual.
+"""The grader's report: ``grades.csv``, ``written.csv``, a feedback page per submission and
+the class report (``class_report``), each written atomically. The README ("Collecting and grading") is the manual.
 
 >>> _csv_cell("=HYPERLINK(1)")
 "'=HYPERLINK(1)"
@@ -15,14 +15,18 @@ from pathlib import Path
 
 from vientiane import checks
 
+from .class_report import write_class_report
 from .files import atomic_write
-from .handed_in import exercises_of, lesson_titles
+from .handed_in import exercises_of, lesson_titles, written_tasks
 from .steps import RIGHT, WRONG
 from .submissions import OK, Submission
+from .verdicts import NOT_REACHED
 
 
-def write_results(submissions: list[Submission], out: Path) -> None:
-    """``out`` (grades.csv), ``written.csv`` and ``feedback/*.html`` next to it.
+def write_results(submissions: list[Submission], out: Path, unsandboxed: bool = False) -> None:
+    """``out`` (grades.csv), ``written.csv``, ``feedback/*.html``, ``class.csv`` and
+    ``class.html`` next to it. ``unsandboxed``: the runs had no sandbox (the class page says so;
+    each row's ``sandbox`` column says how it ran).
 
     >>> import tempfile
     >>> scratch = tempfile.TemporaryDirectory()
@@ -30,20 +34,21 @@ def write_results(submissions: list[Submission], out: Path) -> None:
     >>> bob = Submission("bob.ipynb", "bob", status="ok", lesson="02", results={"02.1": "right", "02.2": "wrong"})
     >>> write_results([bob], out)
     >>> out.read_text().splitlines()[1]
-    'bob,02,bob.ipynb,right,wrong,,,1,1,2,ok'
-    >>> sorted(p.name for p in (out.parent / "feedback").iterdir())
-    ['bob_02.html']
+    'bob,02,bob.ipynb,right,wrong,,,1,1,2,ok,'
+    >>> sorted(p.name for p in (out.parent / "feedback").iterdir()), (out.parent / "class.html").is_file()
+    (['bob_02.html'], True)
     >>> scratch.cleanup()
     """
     out = Path(out)
     (out.parent / "feedback").mkdir(parents=True, exist_ok=True)
     lessons_in = sorted({s.lesson for s in submissions if s.lesson})
     exercises = [e for lesson in lessons_in for e in exercises_of(lesson)]
-    head = ["student_id", "assignment", "file", *exercises, "raw_score", "score", "max_score", "status"]
+    head = ["student_id", "assignment", "file", *exercises, "raw_score", "score", "max_score", "status", "sandbox"]
     rows = []
     for s in submissions:
         scores = [s.score, s.score, len(s.results)] if s.lesson else ["", "", ""]
-        rows.append([s.student, s.lesson, s.file, *(s.results.get(e, "") for e in exercises), *scores, s.status])
+        ran = s.sandbox if s.verdicts else ""  # only a notebook that ran had one
+        rows.append([s.student, s.lesson, s.file, *(s.results.get(e, "") for e in exercises), *scores, s.status, ran])
     _write_csv(out, head, rows)
     written = [[s.student, s.lesson, task, text] for s in submissions for task, text in s.written]
     _write_csv(out.parent / "written.csv", ["student_id", "assignment", "task", "text"], written)
@@ -60,6 +65,8 @@ def write_results(submissions: list[Submission], out: Path) -> None:
         taken.add(name)
         page = feedback_page(s, titles.get(s.lesson, f"Lesson {s.lesson}"))
         atomic_write(out.parent / "feedback" / name, page)
+    tasks = {lesson: list(written_tasks(lesson).values()) for lesson in lessons_in}
+    write_class_report(submissions, tasks, out.parent, csv_cell=_csv_cell, unsandboxed=unsandboxed)
 
 
 def _write_csv(path: Path, head: list[str], rows: list[list]) -> None:
@@ -98,7 +105,9 @@ STYLE = (
 
 def feedback_page(submission: Submission, title: str) -> str:
     """The student's page: score, a note when the run had a problem, and per exercise right,
-    the hint (wrong) or "not attempted". Only hints from ``checks.EXERCISES``: never an answer.
+    the hint the notebook's check gives for that answer (wrong: its targeted hint where there is
+    one), "not attempted" or "not reached" (an earlier cell stopped it). Only hints and
+    notes: never an answer, never the explanation shown after a right one.
 
     >>> s = Submission("a.ipynb", "alice", status="ok", lesson="02", results={"02.1": "wrong"})
     >>> from vientiane import checks
@@ -111,8 +120,15 @@ def feedback_page(submission: Submission, title: str) -> str:
         if result == RIGHT:
             items.append(f'<li class="right">✔ Exercise {e(exercise)}: right.</li>')
         elif result == WRONG:
-            hint = checks.EXERCISES[exercise][1]
-            items.append(f'<li class="wrong">✘ Exercise {e(exercise)}: not yet. Hint: {e(hint)}</li>')
+            items.append(
+                f'<li class="wrong">✘ Exercise {e(exercise)}: not yet. {e(_advice(submission, exercise))}</li>'
+            )
+        elif result.startswith(NOT_REACHED):
+            where = result.removeprefix(NOT_REACHED).lstrip(": ")
+            items.append(
+                f'<li class="none">… Exercise {e(exercise)}: not reached ({e(where)}): the notebook stopped '
+                "before its check could run; fix that cell and run the notebook from the top.</li>"
+            )
         else:
             items.append(
                 f'<li class="none">… Exercise {e(exercise)}: not attempted (replace the ... with your answer '
@@ -130,6 +146,17 @@ def feedback_page(submission: Submission, title: str) -> str:
         + "\n".join(items)
         + "\n</ul>\n</main>\n</body>\n</html>\n"
     )
+
+
+def _advice(submission: Submission, exercise: str) -> str:
+    """What the check said about a wrong answer, without its mark: "Hint: …" (targeted where the
+    answer is a predictable wrong one) or "Right idea: …"; the exercise's own hint otherwise."""
+    verdict = submission.verdicts.get(exercise)
+    text = getattr(verdict, "text", "") or ""
+    for mark in ("✘ Not yet. ", "✘ "):
+        if text.startswith(mark) and not text.startswith("✘ Not yet: "):
+            return text.removeprefix(mark)
+    return f"Hint: {checks.EXERCISES[exercise][1]}"
 
 
 def _problem_note(status: str) -> str:

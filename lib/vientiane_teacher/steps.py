@@ -20,9 +20,7 @@ import re
 
 import nbformat
 from nbconvert.preprocessors import ClearOutputPreprocessor, CoalesceStreamsPreprocessor, Preprocessor
-from traitlets import Bool, List, Unicode
-
-from vientiane import checks
+from traitlets import Bool, Dict, List, Unicode
 
 from .lessons import MODEL_ANSWER, WRITTEN, has_role, roles, text
 
@@ -249,35 +247,11 @@ class PruneWidgetState(Step):
         return nb, resources
 
 
-class CollectCheckResults(Step):
-    """``resources["results"]``: right / wrong / not attempted per exercise of ``exercises``,
-    by the last result ``vientiane.check`` showed for it; none: not attempted.
-
-    >>> from nbformat.v4 import new_code_cell, new_notebook, new_output
-    >>> shown = {checks.RESULT_MIME: {"exercise": "02.1", "attempted": True, "right": False}}
-    >>> nb = new_notebook(cells=[new_code_cell(outputs=[new_output("display_data", data=shown)])])
-    >>> CollectCheckResults(exercises=["02.1", "02.2"])(nb, {})[1]["results"]
-    {'02.1': 'wrong', '02.2': 'not attempted'}
-    """
-
-    exercises = List(Unicode())
-
-    def preprocess(self, nb, resources):
-        results = dict.fromkeys(self.exercises, NOT_ATTEMPTED)
-        for cell in nb.cells:
-            for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
-                result = output.get("data", {}).get(checks.RESULT_MIME)
-                if isinstance(result, dict) and result.get("exercise") in results:
-                    right, tried = result.get("right") is True, result.get("attempted") is True
-                    results[result["exercise"]] = RIGHT if right else WRONG if tried else NOT_ATTEMPTED
-        resources["results"] = results
-        return nb, resources
-
-
 class CollectWrittenAnswers(Step):
     """``resources["written"]``: (task, text) of each cell with the ``written`` role that the
     student wrote in; a cell still as the lesson gives it (``placeholders``) is left out. The
-    task is the cell's id, else ``cell N`` (N counts every cell from 1).
+    task is the name ``tasks`` gives the cell's id (the lesson's own written cells: "04.W"),
+    else the cell's id, else ``cell N`` (N counts every cell from 1).
 
     >>> from nbformat.v4 import new_markdown_cell, new_notebook
     >>> cell = new_markdown_cell("Because the EAS", metadata={"tags": ["written"]})
@@ -287,11 +261,12 @@ class CollectWrittenAnswers(Step):
     """
 
     placeholders = List(Unicode())
+    tasks = Dict(value_trait=Unicode(), key_trait=Unicode())
 
     def preprocess(self, nb, resources):
         blank = UNANSWERED | set(self.placeholders)
         resources["written"] = [
-            (cell.get("id") or f"cell {i}", text(cell.source))
+            (self.tasks.get(cell.get("id") or "") or cell.get("id") or f"cell {i}", text(cell.source))
             for i, cell in enumerate(nb.cells, start=1)
             if has_role(cell, WRITTEN) and text(cell.source).strip() not in blank
         ]

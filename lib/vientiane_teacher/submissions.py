@@ -19,6 +19,7 @@ from .steps import RIGHT
 
 OK = "ok"  # a submission's status when it ran to the end without an error
 MAX_BYTES = 200 * 1024 * 1024  # a notebook with many figures is tens of MB; a zip bomb is far more
+ZIP_BUDGET = 2 * 1024**3  # what the notebooks of one zip may unpack to, all together
 COPY_NUMBER = re.compile(r"(?:-\d+| ?\(\d+\))$")  # LMS resubmissions ("-1"), browser downloads (" (1)")
 SEPARATORS = " _-."
 MOODLE = re.compile(r"_assignsubmission_[a-z]+_?$")  # Moodle's folders: "Jane Doe_1234_assignsubmission_file_"
@@ -34,8 +35,12 @@ class Submission:
     status: str = ""  # "" until decided
     lesson: str = ""
     nb: object = None  # the parsed notebook (nbformat.NotebookNode)
-    results: dict[str, str] = field(default_factory=dict)  # exercise id -> right / wrong / not attempted
+    results: dict[str, str] = field(
+        default_factory=dict
+    )  # exercise id -> right / wrong / not attempted / not reached: …
     written: list[tuple[str, str]] = field(default_factory=list)  # (task, text)
+    verdicts: dict = field(default_factory=dict)  # exercise id -> verdicts.Verdict (the text, the answer, the hint)
+    sandbox: str = ""  # "bubblewrap", or "none (--unsandboxed)"
 
     @property
     def score(self) -> int:
@@ -99,9 +104,11 @@ def unsafe_zip_path(name: str) -> bool:
 def find_submissions(folder: Path, lesson_files: Iterable[str] = ()) -> Iterator[Submission]:
     """Every ``.ipynb`` below ``folder`` and inside its ``.zip`` files, one by one.
 
-    Zip entries that are unsafe, and files that cannot be read, come with their status set;
-    the rest with ``data`` (the file's bytes) and an empty status. A zip inside a zip is not
-    opened.
+    Zip entries that are unsafe, zips inside zips, symbolic links and files that cannot be
+    read come with their status set (one row each); the rest with ``data`` (the file's bytes)
+    and an empty status. A file name that is not UTF-8 is read as Windows' Western encoding
+    (cp1252), as old zip tools and USB sticks write it. A fault while reading one file becomes
+    that file's status.
 
     Example (on a folder of handed-in notebooks)::
 
@@ -110,20 +117,44 @@ def find_submissions(folder: Path, lesson_files: Iterable[str] = ()) -> Iterator
     """
     folder, lesson_files = Path(folder), list(lesson_files)
     for directory, folders, files in os.walk(folder):  # symbolic links to folders: not entered
-        folders[:] = sorted(f for f in folders if not _skipped([f]))
-        for name in sorted(files):
+        linked = [f for f in folders if Path(directory, f).is_symlink() and not _skipped([f])]
+        folders[:] = sorted(f for f in folders if not _skipped([f]) and f not in linked)
+        for name in sorted(files) + sorted(linked):
             path = Path(directory, name)
-            parts = path.relative_to(folder).parts
+            parts = tuple(readable_name(part) for part in path.relative_to(folder).parts)
             suffix = path.suffix.lower()
-            if _skipped(parts) or suffix not in (".ipynb", ".zip"):
+            if _skipped(parts) or (suffix not in (".ipynb", ".zip") and name not in linked):
                 continue
             file = PurePosixPath(*parts).as_posix()
-            if path.is_symlink():
-                yield Submission(file, student_id(parts, lesson_files), status="symbolic link (not followed)")
-            elif suffix == ".zip":
-                yield from _from_zip(path, parts, lesson_files)
-            else:
-                yield _read(path, file, student_id(parts, lesson_files))
+            try:
+                student = student_id(parts, lesson_files)
+                if path.is_symlink():
+                    yield Submission(file, student, status="symbolic link (not followed)")
+                elif suffix == ".zip":
+                    yield from _from_zip(path, parts, lesson_files)
+                else:
+                    yield _read(path, file, student)
+            except Exception as error:  # one odd file never costs the class
+                yield Submission(file, parts[0], status=f"could not read it: {type(error).__name__}: {error}"[:300])
+
+
+def readable_name(name: str) -> str:
+    """A file name as text that can be written anywhere: as it is when it is UTF-8, else its
+    bytes read as cp1252 (Latin-1 where cp1252 has no character).
+
+    >>> import os
+    >>> readable_name(os.fsdecode(b"M\\xfcller.ipynb")), readable_name("Zoë.ipynb")
+    ('Müller.ipynb', 'Zoë.ipynb')
+    """
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        raw = os.fsencode(name)
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
 
 
 def _read(path: Path, file: str, student: str) -> Submission:
@@ -140,6 +171,7 @@ def _from_zip(path: Path, parts: tuple[str, ...], lesson_files: list[str]) -> It
     where = PurePosixPath(*parts).as_posix()
     archive = parts[-1] if len(parts) == 1 else ""  # a zip directly in the folder may name its student
     owner = student_id(parts, lesson_files)
+    unpacked = 0  # bytes the zip's notebooks unpack to, by their headers (zipfile reads no more than that)
     try:
         with zipfile.ZipFile(path) as bundle:
             for info in bundle.infolist():
@@ -148,9 +180,20 @@ def _from_zip(path: Path, parts: tuple[str, ...], lesson_files: list[str]) -> It
                     yield Submission(file, owner, status=f"unsafe path in zip: {info.filename}")
                     continue
                 inner = tuple(p for p in info.filename.replace("\\", "/").split("/") if p not in ("", "."))
-                if info.is_dir() or not inner or not inner[-1].lower().endswith(".ipynb") or _skipped(inner):
+                if info.is_dir() or not inner or _skipped(inner):
                     continue
                 student = student_id((*parts[:-1], *inner), lesson_files, archive)
+                if inner[-1].lower().endswith(".zip"):
+                    yield Submission(
+                        file, student, status="a zip inside a zip (not opened): unpack it once and grade again"
+                    )
+                    continue
+                if not inner[-1].lower().endswith(".ipynb"):
+                    continue
+                unpacked += info.file_size
+                if info.file_size > MAX_BYTES or unpacked > ZIP_BUDGET:
+                    yield Submission(file, student, status="too large")
+                    continue
                 try:
                     with bundle.open(info) as stream:  # read at most MAX_BYTES: the header's size may lie
                         data = stream.read(MAX_BYTES + 1)

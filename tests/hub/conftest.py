@@ -1,5 +1,5 @@
-"""Fixtures of the classroom rehearsal: a teacher's clone with the ``student`` branch published,
-served by git daemon, and a JupyterHub; all in one temporary folder, all stopped afterwards.
+"""Fixtures of the classroom rehearsal: a teacher's clone, the student edition published to a
+separate students' repository served by git daemon, and a JupyterHub; all in one temporary folder, all stopped afterwards.
 
 Without git, node or configurable-http-proxy (``make hub-proxy``, which ``make test`` runs,
 installs it with npm), the rehearsal skips with a message, except under CI (CI=1, true or
@@ -16,12 +16,11 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from tests.ci import unavailable
 from tests.repo import ROOT
-from vientiane_teacher import editions, publish
+from vientiane_teacher import publish
 
 from .classroom import NAME, PROXY, Hub, Processes, git, git_daemon, start_hub
 
@@ -52,30 +51,25 @@ def hub_tools() -> None:
 class Classroom:
     hub: Hub
     processes: Processes
-    teacher: Path  # the teacher's clone, with build/student and the branch student
-    repository: str  # its URL, as the teacher would put it in the link
-
-
-def write_student_edition(teacher: Path) -> None:
-    """What `make figures` writes to build/student, from the clone's lessons."""
-    target = teacher / "build" / "student"
-    target.mkdir(parents=True, exist_ok=True)
-    for path in sorted((teacher / "notebooks").glob("[0-9][0-9]_*.ipynb")):
-        nbformat.write(editions.student_notebook(nbformat.read(path, as_version=4)), target / path.name)
+    teacher: Path  # the teacher's clone (never served)
+    students: Path  # the students' bare repository, published to with `make student STUDENT_REPO=`
+    repository: str  # its URL, as the teacher gives it to `make links`
 
 
 @pytest.fixture
 def classroom(hub_tools, tmp_path) -> Classroom:
-    """A teacher's clone (never this repository) with the student edition published on the branch
-    ``student``, served on git://127.0.0.1; a JupyterHub on 127.0.0.1 whose students' homes are
+    """A teacher's clone (never this repository, never served) whose student edition is published
+    to a students' bare repository, served on git://127.0.0.1; a JupyterHub on 127.0.0.1 whose students' homes are
     in ``tmp_path``. Every process is stopped afterwards, also when the test failed."""
     served, logs = tmp_path / "served", tmp_path / "logs"
     served.mkdir()
     logs.mkdir()
-    teacher = served / NAME
+    teacher, students = tmp_path / "teacher", served / NAME
     git("clone", "-q", ROOT, teacher, cwd=tmp_path)
-    write_student_edition(teacher)
-    assert publish.publish(teacher, out=io.StringIO()) is not None
+    git("init", "-q", "--bare", students, cwd=tmp_path)
+    git("config", "user.email", "teacher@school.example", cwd=teacher)  # the rehearsal commits a change
+    git("config", "user.name", "A Teacher", cwd=teacher)
+    assert publish.publish_to(str(students), teacher, out=io.StringIO()) is not None
 
     processes = Processes(logs)
     survivors = []
@@ -83,7 +77,7 @@ def classroom(hub_tools, tmp_path) -> Classroom:
         repository = git_daemon(processes, served, tmp_path) + NAME
         (tmp_path / "hub").mkdir()
         hub = start_hub(processes, tmp_path / "hub")
-        yield Classroom(hub, processes, teacher, repository)
+        yield Classroom(hub, processes, teacher, students, repository)
     finally:
         survivors = processes.stop()
     assert not survivors, f"processes outlived the rehearsal: {survivors}"

@@ -1,10 +1,11 @@
 """A classroom rehearsal on real components, all on 127.0.0.1: JupyterHub with
-configurable-http-proxy, nbgitpuller, git daemon serving a teacher's clone.
+configurable-http-proxy, nbgitpuller, git daemon serving the students' repository that the
+teacher published to (`make student STUDENT_REPO=...`); the teacher's clone is never served.
 
-A student logs in and follows the README's nbgitpuller link for the branch ``student``: the
+A student logs in and follows the README's nbgitpuller link for its branch ``main``: the
 lessons arrive in the student's home; lesson 02 runs top to bottom in the student's own server
 (REST to start its kernel, then the kernel's websocket, as JupyterLab does); the student edits
-a lesson and adds a file; the teacher publishes a change; the same link brings the change and
+a lesson and adds a file; the teacher commits and publishes a change; the same link brings the change and
 keeps the student's work. The memory of the student's server and kernel (and of the hub and
 the proxy) is written to build/classroom-sizing.json for the README's sizing advice.
 """
@@ -21,11 +22,11 @@ import nbformat
 import psutil
 
 from tests.repo import ROOT
-from vientiane_teacher import publish
+from vientiane_teacher import links, publish
 
 from .classroom import NAME, Student, code_cells, git, git_pull_link, memory, versions
 
-BRANCH = "student"
+BRANCH = "main"  # of the students' repository
 START = "00_start_here.ipynb"
 SOLUTION_MARK = "# Solution"
 SIZING = ROOT / "build" / "classroom-sizing.json"
@@ -34,6 +35,7 @@ SIZING = ROOT / "build" / "classroom-sizing.json"
 def test_a_class_on_a_real_hub(classroom):
     hub, clock = classroom.hub, {}
     link = git_pull_link(hub, classroom.repository, BRANCH, START)
+    assert link == links.nbgitpuller_link(hub.url, classroom.repository, START)  # what `make links` prints
     student = Student(hub, "ada")
     mine = hub.home("ada") / NAME
     began = time.monotonic()
@@ -44,7 +46,7 @@ def test_a_class_on_a_real_hub(classroom):
     assert page["branch"] == BRANCH and page["targetpath"] == NAME, page
     pull = student.pull(page)
     assert pull.phase == "finished", f"the first pull failed:\n{pull.transcript()}\n{hub.log_tail()}"
-    published = sorted(p.name for p in (classroom.teacher / "build" / "student").glob("*.ipynb"))
+    published = sorted(p.name for p in (classroom.teacher / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     arrived = sorted(p.name for p in (mine / "notebooks").glob("*.ipynb"))
     assert arrived == published and START in arrived, (arrived, published)
     solutions = [n for n in arrived if SOLUTION_MARK in (mine / "notebooks" / n).read_text(encoding="utf-8")]
@@ -98,14 +100,15 @@ def test_a_class_on_a_real_hub(classroom):
     )
     assert saved.status_code == 201, saved.text
 
-    # The teacher changes lesson 00 and publishes again: a new commit on the branch student.
+    # The teacher changes lesson 00, commits and publishes again: a new commit on the students' main.
     change = f"*Note from your teacher ({os.getpid()}-{time.time_ns()}): read the source before Thursday.*"
-    start = classroom.teacher / "build" / "student" / START
+    start = classroom.teacher / "notebooks" / START
     nb = nbformat.read(start, as_version=4)
     first = next(c for c in nb.cells if c.cell_type == "markdown")
     first.source += "\n\n" + change
     nbformat.write(nb, start)
-    commit = publish.publish(classroom.teacher, out=io.StringIO())
+    git("commit", "-qam", "a note for the class", cwd=classroom.teacher)
+    commit = publish.publish_to(str(classroom.students), classroom.teacher, out=io.StringIO())
     assert commit
 
     # The same link again: the change arrives, the student's work stays.
