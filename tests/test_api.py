@@ -136,6 +136,22 @@ def test_membership_matrix_and_overlap(facts):
     assert queries.left_out(facts, "ARF", on="2016-07-26") == ["CHL", "HKG", "MEX", "PER", "TWN"]
 
 
+def test_membership_matrix_agrees_with_members_every_year(facts):
+    """The matrix (filled a column at a time) says what ``members`` says, cell by cell, on every
+    26 July from the first founding to the data's year, and for chosen bodies and countries."""
+    for year in range(queries.first_year(facts), facts.as_of.year + 1):
+        day = f"{year}-07-26"
+        matrix = queries.membership_matrix(facts, on=day)
+        assert list(matrix.columns) == list(facts.organizations["id"]) and matrix.index.name == "country"
+        assert all(dtype == bool for dtype in matrix.dtypes)
+        for org in matrix.columns:
+            assert sorted(matrix.index[matrix[org]]) == queries.members(facts, org, on=day), (org, day)
+        assert sorted(matrix.index) == sorted({m for o in matrix.columns for m in queries.members(facts, o, on=day)})
+    chosen = queries.membership_matrix(facts, on="2016-07-26", organizations=["eeu", "SCO"], countries=["RUS", "USA"])
+    assert chosen.to_dict("index") == {"RUS": {"EAEU": True, "SCO": True}, "USA": {"EAEU": False, "SCO": False}}
+    assert queries.membership_matrix(facts, on="1900-01-01").shape == (0, len(facts.organizations))
+
+
 def test_quotes_of_filters(facts):
     assert len(queries.quotes_of(facts, speaker="unattributed")) == 3
     assert queries.quotes_of(facts, text="UMBRELLA")["id"].tolist() == [

@@ -265,8 +265,8 @@ def membership_matrix_figure(facts, on="2016-07-26", organizations=None):
         look = style(org)
         cells = [
             matplotlib.patches.Rectangle((x - 0.42, y - 0.4), 0.84, 0.8)
-            for y, country in enumerate(matrix.index)
-            if matrix.loc[country, org]
+            for y, filled in enumerate(matrix.iloc[:, x].to_numpy())
+            if filled
         ]
         # One collection per body: drawn in one go, much quicker than a patch per cell.
         ax.add_collection(

@@ -144,10 +144,12 @@ def membership_matrix(facts, on=None, organizations=None, countries=None) -> pd.
     rows = _holding(facts, on, ("member",))
     rows = rows[rows["organization"].isin(orgs)]
     ids = sorted(set(rows["member"])) if countries is None else [resolve(facts, "countries", c) for c in countries]
-    matrix = pd.DataFrame(False, index=pd.Index(ids, name="country"), columns=orgs)
-    for row in rows.itertuples():
-        if row.member in matrix.index:
-            matrix.loc[row.member, row.organization] = True
+    index = pd.Index(ids, name="country")
+    # One column at a time (a cell at a time was most of an explorer's redraw).
+    matrix = pd.DataFrame(
+        {j: index.isin(rows.loc[rows["organization"] == org, "member"]) for j, org in enumerate(orgs)}, index=index
+    )
+    matrix.columns = orgs
     names = facts.countries.set_index("id")["short_name"]
     order = sorted(matrix.index, key=lambda c: names.get(c, c))
     return matrix.loc[order]
