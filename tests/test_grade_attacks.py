@@ -31,6 +31,8 @@ from tests.repo import ROOT
 from vientiane_teacher import sandbox
 from vientiane_teacher.lessons import PRESENT, SOLUTION, TEACHER_ONLY, has_role
 
+pytestmark = pytest.mark.slow  # grading runs, each notebook in a sandboxed kernel
+
 LESSON = ROOT / "notebooks" / "02_membership_structures.ipynb"
 EXERCISES_02 = ["02.1", "02.2", "02.3", "02.4"]
 RESULT_MIME = "application/vnd.vientiane.check+json"

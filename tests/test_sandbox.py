@@ -28,6 +28,8 @@ MARKER = f"vientiane-probe-{uuid.uuid4().hex}"
 PROBE = r"""
 import json, os, socket, subprocess, sys
 from pathlib import Path
+
+pytestmark = pytest.mark.slow  # sandboxes started with bubblewrap, some running Python for a while
 root, port, marker = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 seen = {}
 def attempt(name, action):
