@@ -173,12 +173,13 @@ class Sandbox:
         command = [bwrap() or "bwrap", *_namespaces(), "--die-with-parent", "--new-session"]
         command += ["--info-fd", str(info)] if info is not None else []
         command += ["--ro-bind", "/usr", "/usr", *_system_links()]
+        # /tmp first: a Python or venv that lives below /tmp (a clone in /tmp) is bound onto it, not hidden by it.
+        command += ["--size", str(self.limits.tmp_size), "--perms", "1777", "--tmpfs", "/tmp"]
         binds = _shared_files() + _python_folders() + [(self.library, INSIDE_LIBRARY), (self.tools, INSIDE_TOOLS)]
         for source, target in binds:
             command += ["--ro-bind", str(source), str(target)]
         command += _open_parents([target for _, target in binds])
         command += ["--proc", "/proc", "--dev", "/dev"]
-        command += ["--size", str(self.limits.tmp_size), "--perms", "1777", "--tmpfs", "/tmp"]
         command += ["--chdir", "/tmp", "--clearenv"]
         for key, value in self.environment().items():
             command += ["--setenv", key, value]
@@ -395,7 +396,8 @@ def _open_parents(targets: list) -> list[str]:
     parents = set()
     for target in targets:
         for parent in Path(target).parents:
-            if str(parent) != "/" and not any(Path(t) == parent for t in targets):
+            # / and /tmp (the sandbox's own tmpfs, 1777) keep their modes
+            if str(parent) not in ("/", "/tmp") and not any(Path(t) == parent for t in targets):
                 parents.add(parent)
     commands = []
     for parent in sorted(parents, key=lambda p: len(p.parts)):

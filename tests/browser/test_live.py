@@ -78,9 +78,10 @@ class Requests:
             self.missing.append(f"{response.status} {response.url}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live_server(live_site, context):
-    """The site on 127.0.0.1 (a free port) for the session, with every other host cut off and counted."""
+    """The site on 127.0.0.1 (a free port) for this module, with every other host cut off and counted
+    (module scope: the Lab and Voila tests after it must reach their own servers)."""
     httpd = live.server(live_site)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
