@@ -21,6 +21,8 @@ import pytest
 from tests.ci import unavailable
 from vientiane_teacher import sandbox
 
+pytestmark = pytest.mark.slow  # sandboxes started with bubblewrap, some running Python for a while
+
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = f"teacher-secret-{uuid.uuid4().hex}"
 MARKER = f"vientiane-probe-{uuid.uuid4().hex}"
@@ -28,8 +30,6 @@ MARKER = f"vientiane-probe-{uuid.uuid4().hex}"
 PROBE = r"""
 import json, os, socket, subprocess, sys
 from pathlib import Path
-
-pytestmark = pytest.mark.slow  # sandboxes started with bubblewrap, some running Python for a while
 root, port, marker = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 seen = {}
 def attempt(name, action):
