@@ -20,6 +20,7 @@ import pytest
 
 from tests.ci import unavailable
 from vientiane_teacher import sandbox
+from vientiane_teacher.runner import run_interruptibly  # its own thread: the browser tests leave a loop running
 
 pytestmark = pytest.mark.slow  # sandboxes started with bubblewrap, some running Python for a while
 
@@ -99,7 +100,7 @@ def report(library, tmp_path_factory) -> dict:
     try:
         box = sandbox.Sandbox(library, tools, sandbox.Limits(processes=64, address_space=2 * 1024**3))
         argv = [sys.executable, "/sandbox/tools/probe.py", str(ROOT), str(listener.getsockname()[1]), MARKER]
-        outcome = asyncio.run(box.run(argv, b"", 600, tmp_path_factory.mktemp("run")))
+        outcome = run_interruptibly(box.run(argv, b"", 600, tmp_path_factory.mktemp("run")))
     finally:
         del os.environ["VIENTIANE_TEST_SECRET"]
         listener.close()
@@ -153,7 +154,7 @@ def test_a_sandbox_that_runs_too_long_is_killed_with_everything_in_it(library, t
         "time.sleep(100000)"
     )
     box = sandbox.Sandbox(library, tmp_path)
-    outcome = asyncio.run(box.run([sys.executable, "-c", script], b"", 5, tmp_path / "run"))
+    outcome = run_interruptibly(box.run([sys.executable, "-c", script], b"", 5, tmp_path / "run"))
     assert outcome.timed_out and outcome.returncode is None
     assert survivors(marker) == []
 
@@ -176,14 +177,14 @@ def test_the_probe_can_see_its_own_child(library, tmp_path):
             await asyncio.sleep(0.05)
         return await task, seen
 
-    outcome, seen = asyncio.run(watch())
+    outcome, seen = run_interruptibly(watch())
     assert outcome.output == b"started" and seen and survivors(marker) == []
 
 
 def test_input_comes_on_stdin_and_the_result_through_its_descriptor(library, tmp_path):
     script = "import os, sys; os.write(3, sys.stdin.buffer.read()[::-1])"
     box = sandbox.Sandbox(library, tmp_path)
-    outcome = asyncio.run(box.run([sys.executable, "-c", script], b"olleh", 600, tmp_path / "r"))
+    outcome = run_interruptibly(box.run([sys.executable, "-c", script], b"olleh", 600, tmp_path / "r"))
     assert outcome.output == b"hello"
 
 
@@ -197,6 +198,6 @@ def test_unsandboxed_runs_the_same_way_with_a_clean_environment(library, tmp_pat
     monkeypatch.setenv("VIENTIANE_TEST_SECRET", SECRET)
     script = "import json, os, vientiane; os.write(3, json.dumps([dict(os.environ), vientiane.__file__]).encode())"
     box = sandbox.Unsandboxed(library, tmp_path)
-    outcome = asyncio.run(box.run([sys.executable, "-c", script], b"", 600, tmp_path / "r"))
+    outcome = run_interruptibly(box.run([sys.executable, "-c", script], b"", 600, tmp_path / "r"))
     environ, where = json.loads(outcome.output)
     assert SECRET not in json.dumps(environ) and where.startswith(str(library))
