@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 import vientiane
+from tests.import_graph import assert_no_cycle
 from vientiane import queries
 
 EAS_2016 = [
@@ -208,14 +209,7 @@ def test_the_students_library_has_no_import_cycle():
     graph = _imports_of_students_library()
     assert {"facts", "queries", "dates", "answers", "checks"} <= set(graph)
     assert graph["dates"] == set(), "dates is a leaf"
-
-    def visit(module, path):
-        for imported in sorted(graph.get(module, ())):
-            assert imported not in path, f"import cycle: {' -> '.join([*path, imported])}"
-            visit(imported, [*path, imported])
-
-    for module in graph:
-        visit(module, [module])
+    assert_no_cycle(graph)
 
 
 def test_the_students_library_never_writes_into_itself():

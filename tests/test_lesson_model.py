@@ -6,6 +6,7 @@ import copy
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from tests.import_graph import assert_no_cycle
 from tests.repo import ROOT
 from vientiane import checks
 from vientiane_teacher import build, editions, handed_in, lessons, steps
@@ -130,14 +131,7 @@ def test_the_teachers_tools_have_no_import_cycle():
             elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("vientiane_teacher."):
                 found.add(node.module.split(".")[1])
         graph[name] = (found & set(modules)) - {name, "__init__"}
-
-    def visit(module, path):
-        for imported in sorted(graph.get(module, ())):
-            assert imported not in path, f"import cycle: {' -> '.join([*path, imported])}"
-            visit(imported, [*path, imported])
-
-    for module in graph:
-        visit(module, [module])
+    assert_no_cycle(graph)
 
 
 def test_one_module_runs_kernels():
