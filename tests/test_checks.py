@@ -112,6 +112,7 @@ NATURAL = [
     ("06.2", "None"),
     ("06.2", "no"),
     ("06.3", "wang_yi"),
+    ("06.3", "Wang"),
     ("06.3", "Wang Yi"),
     ("06.3", "wang yi"),
     ("06.3", "WANG-YI"),
@@ -163,6 +164,11 @@ RIGHT_IDEA = [
     ("06.2", "no states", "give just the number"),
     ("06.2", "nobody", "give just the number"),
     ("06.3", "王毅", "Latin letters"),
+    ("01.3", "two weeks", "give the number of days"),
+    ("01.3", "2 weeks", "give the number of days"),
+    ("01.3", "a fortnight", "give the number of days"),
+    ("05.2", "Мосяков", "Latin letters"),
+    ("05.2", "Дмитрий Мосяков", "Latin letters"),
 ]
 
 
@@ -236,6 +242,8 @@ NEVER = [
     ("06.2", "fewer than 1"),
     ("06.3", "not Wang Yi"),
     ("06.3", "anyone but Wang Yi"),
+    ("06.3", "not Wang"),
+    ("01.3", "not two weeks"),
     ("01.1", "not 25 July"),
 ]
 

@@ -82,6 +82,7 @@ NOTE_DATE = "write the date so that it cannot be misread, e.g. '1967-08-08' or '
 NOTE_SURNAME = "give the surname only"
 NOTE_LATIN = "write the name in Latin letters, as the data does (e.g. 'lavrov' for 'Лавров')"
 NOTE_EMPTY = "give an empty list, []"
+NOTE_WEEKS = "give the number of days, e.g. 7 for one week"
 
 _SMALL = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -134,8 +135,8 @@ _ORDINALS = {
 def _clean(text: str) -> str:
     """``text`` without surrounding quotation marks or brackets, a final full stop or a leading article.
 
-    >>> _clean(' "The Scare quotes." ')
-    'Scare quotes'
+    >>> _clean(' "The umbrella structure." ')
+    'umbrella structure'
     """
     text = " ".join(str(text).split())
     while True:
@@ -299,6 +300,22 @@ _PEOPLE: list[tuple[str, list[str], list[str]]] | None = None
 _NOT_THIS = re.compile(r"\b(?:not|no|never|nor|neither|except|without|besides|but|other than)\b|n't\b", re.I)
 
 
+def _weeks(text: str) -> str | None:
+    """The number of days in "two weeks", "2 weeks", "a fortnight" (nothing else in the text).
+
+    >>> _weeks("two weeks"), _weeks("a fortnight"), _weeks("not two weeks")
+    ('14', '14', None)
+    """
+    text = " ".join(text.casefold().split())
+    if re.fullmatch(r"(?:a |one )?fortnight", text):
+        return "14"
+    found = re.fullmatch(r"(?:(a|one)|(\S+)) weeks?", text)
+    if found is None:
+        return None
+    weeks = 1 if found[1] else _number(found[2])
+    return None if weeks is None else normalize(7 * float(weeks))
+
+
 def _people() -> list[tuple[str, list[str], list[str]]]:
     """(id, names that spell the id, names in another script) of each person in the data.
 
@@ -314,7 +331,10 @@ def _people() -> list[tuple[str, list[str], list[str]]]:
         for row in facts.tables["people"].itertuples() if facts is not None else ():
             aliases = row.aliases.split("|") if isinstance(row.aliases, str) else []
             names = [n for n in [row.id, row.name, *aliases] if isinstance(n, str)]
-            latin = [n for n in names if _squash(row.id) in _squash(n)]
+            # An alias that is one word of the person's name ("Wang" of "Wang Yi") is not
+            # another transliteration: it names the person too.
+            words = {_squash(w) for w in str(row.name).split()}
+            latin = [n for n in names if _squash(row.id) in _squash(n) or _squash(n) in words]
             other = [n for n in names if not re.search(r"[A-Za-z]", n)]
             people.append((row.id, latin, other))
         _PEOPLE = people
@@ -347,9 +367,19 @@ def _person(text: str) -> str | None:
 
 
 def _person_in_another_script(text: str) -> str | None:
-    """The id of the person whose name in another script ``text`` is ("Сергей Викторович Лавров")."""
+    """The id of the person whose name in another script ``text`` is: the whole name ("Сергей
+    Викторович Лавров"), without the patronymic ("Сергей Лавров") or the surname ("Лавров").
+
+    >>> _person_in_another_script("Лавров"), _person_in_another_script("Сергей Лавров")
+    ('lavrov', 'lavrov')
+    """
     squashed = _squash(text)
-    found = {pid for pid, _, other in _people() if squashed and squashed in {_squash(n) for n in other}}
+
+    def forms(name: str) -> set[str]:
+        words = name.split()
+        return {_squash(name), _squash(words[-1]), _squash(f"{words[0]} {words[-1]}")} if words else set()
+
+    found = {pid for pid, _, other in _people() for n in other if squashed and squashed in forms(n)}
     return found.pop() if len(found) == 1 else None
 
 
@@ -428,6 +458,8 @@ def _loose(item) -> tuple[str, str | None]:
         return normalize(found[0]), found[1]
     if person := _person_in_another_script(text):
         return normalize(person), NOTE_LATIN
+    if (days := _weeks(text)) is not None:
+        return days, NOTE_WEEKS
     if (number := _number_in(text)) is not None:
         return number, NOTE_UNITS
     if surname := _surname(text):

@@ -180,8 +180,8 @@ class Facts:
     def organizations_of(self, country, on=None, statuses=("member",), alternatives=False) -> list[str]:
         """Sorted ids of the organizations ``country`` belonged to on the date ``on``.
 
-        >>> load().organizations_of("rus", on="2016-07-26")
-        ['ADMMPLUS', 'APEC', 'ARF', 'CICA', 'EAEU', 'EAS', 'SCO']
+        >>> load().organizations_of("chn", on="2016-07-26")
+        ['ADMMPLUS', 'APEC', 'ARF', 'CICA', 'EAS', 'SCO']
         """
         return queries.organizations_of(self, country, on=on, statuses=statuses, alternatives=alternatives)
 

@@ -262,8 +262,8 @@ def country_explorer(facts, country: str = "RUS") -> Explorer:
 def overlap_view(facts, organizations, year: int) -> pd.DataFrame:
     """Members of all and of any of ``organizations`` on 26 July ``year``, with names.
 
-    >>> int(overlap_view(vientiane.load(), ["SCO", "EAS"], 2016).loc["all", "count"])
-    2
+    >>> int(overlap_view(vientiane.load(), ["ASEAN", "APEC"], 2016).loc["all", "count"])
+    7
     """
     sets = queries.overlap(facts, list(organizations), on=f"{year}-07-26")
     names = facts.countries.set_index("id")["short_name"]
@@ -283,7 +283,11 @@ def overlap_explorer(facts) -> Explorer:
         vientiane.widgets.overlap_explorer(facts)   # pick bodies: who is in all of them, who in any
     """
     orgs = widgets.SelectMultiple(
-        options=list(facts.organizations["id"]), value=("SCO", "EAS"), description="Bodies", rows=6
+        # It opens on a pair no exercise asks about: the saved view in the HTML edition shows it.
+        options=list(facts.organizations["id"]),
+        value=("ASEAN", "APEC"),
+        description="Bodies",
+        rows=6,
     )
     year = _year_box(facts, 2016)
 
