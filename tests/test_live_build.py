@@ -103,3 +103,24 @@ def test_the_pruned_lock_is_what_the_lessons_need(tmp_path):
     needed = live.needed_packages(official)
     assert {"pandas", "matplotlib", "numpy", "micropip", "ipython"} <= set(needed)
     assert not {"scipy", "pyarrow", "scikit-learn", "openblas"} & set(needed)
+
+
+def test_each_live_lesson_is_the_self_study_edition_with_the_live_note(tmp_path):
+    """The live site's lessons carry the guide's folded model answers, as the self-study edition
+    does (one function makes both), and nothing for teachers."""
+    import nbformat
+
+    from vientiane_teacher import editions, lessons
+
+    names = live.write_contents(tmp_path / "files", ROOT)
+    tmp_path = tmp_path / "files"
+    guide = (ROOT / "notebooks" / "teacher_guide.md").read_text(encoding="utf-8")
+    assert names == [p.name for p in lessons.lessons(ROOT)]
+    for path in lessons.lessons(ROOT):
+        shipped = nbformat.read(tmp_path / path.name, as_version=4)
+        self_study = editions.self_study_notebook(nbformat.read(path, as_version=4), path.name[:2], guide)
+        assert shipped.cells.pop(1).id == "live-edition-note"
+        assert [c.source for c in shipped.cells] == [c.source for c in self_study.cells], path.name
+        folded = [c for c in shipped.cells if lessons.has_role(c, lessons.MODEL_ANSWER)]
+        assert len(folded) == 2 and all("write yours first, then open" in c.source for c in folded), path.name
+        assert not [c for c in shipped.cells if lessons.roles(c) & set(lessons.TEACHER_ONLY)], path.name

@@ -147,12 +147,9 @@ def editions(notebooks: dict[str, str], folder: Path, docs: dict[str, str] | Non
     titles = {name: title_of(teacher[name], name) for name in names}
     about = {name: lesson_summary(teacher[name], titles[name]) for name in names}
     guide = docs.get("teacher_guide", "")
-    answers = model_answers(guide) if guide else {}
-    levels = rubric_levels(guide) if guide else ""
 
     def self_study(name: str, keep_outputs: bool = False):
-        step = AddModelAnswers(lesson=name[:2], rubric=levels, **answers.get(name[:2], {}))
-        return apply(student_notebook(teacher[name], keep_outputs), step)[0]
+        return self_study_notebook(teacher[name], name[:2], guide, keep_outputs)
 
     students = {name: student_notebook(teacher[name], keep_outputs=True) for name in names}
     class_notebooks = {name: student_notebook(teacher[name]) for name in names}
@@ -192,6 +189,24 @@ def student_notebook(nb, keep_outputs: bool = False):
     outputs = PruneWidgetState() if keep_outputs else ClearOutputs()
     nb, _ = apply(copy.deepcopy(nb), DropRoles(roles=list(TEACHER_ONLY)), outputs)
     return nb
+
+
+def self_study_notebook(nb, lesson: str, guide: str, keep_outputs: bool = False):
+    """The self-study copy of lesson ``nb`` (number ``lesson``, "02"): its student copy (``student_notebook``) with the
+    teacher guide's folded model answers (``guide``: the guide's Markdown) after each
+    discussion and written task; one the guide has no model answer for raises ``ValueError``.
+    The self-study edition and the live edition use it.
+
+    >>> from nbformat.v4 import new_markdown_cell, new_notebook
+    >>> nb = new_notebook(cells=[new_markdown_cell("# 07 A lesson"), new_markdown_cell("### Discuss\\n\\n1. Why?")])
+    >>> from vientiane_teacher.model_answers import SECTION
+    >>> guide = "## " + SECTION + "\\n\\nLevels.\\n\\n### Discuss 07\\n\\n1. Because."
+    >>> len(self_study_notebook(nb, "07", guide).cells)
+    3
+    """
+    answers = model_answers(guide).get(lesson, {}) if guide else {}
+    step = AddModelAnswers(lesson=lesson, rubric=rubric_levels(guide) if guide else "", **answers)
+    return apply(student_notebook(nb, keep_outputs), step)[0]
 
 
 def lesson_summary(nb, title: str) -> dict:

@@ -376,20 +376,21 @@ LIVE_NOTE = """\
 """
 
 
-def live_notebook(nb):
-    """The student edition of lesson ``nb`` (no teacher cells, no outputs) with the live note
-    after its title.
+def live_notebook(nb, lesson: str, guide: str):
+    """The self-study edition of lesson ``nb`` (number ``lesson``: no teacher cells, no outputs,
+    the teacher ``guide``'s folded model answers after each discussion and written task) with
+    the live note after its title.
 
     >>> from nbformat.v4 import new_markdown_cell, new_notebook
-    >>> nb = live_notebook(new_notebook(cells=[new_markdown_cell("# A lesson")]))
+    >>> nb = live_notebook(new_notebook(cells=[new_markdown_cell("# A lesson")]), "07", "")
     >>> [c.source.splitlines()[0][:25] for c in nb.cells]
     ['# A lesson', '> **Live edition: Python ']
     """
     from nbformat.v4 import new_markdown_cell
 
-    from .editions import student_notebook
+    from .editions import self_study_notebook
 
-    nb = student_notebook(nb)
+    nb = self_study_notebook(nb, lesson, guide)
     note = new_markdown_cell(LIVE_NOTE, id="live-edition-note")
     at = 1 if nb.cells and nb.cells[0].cell_type == "markdown" else 0
     nb.cells.insert(at, note)
@@ -398,7 +399,8 @@ def live_notebook(nb):
 
 
 def write_contents(folder: Path, root: Path = ROOT) -> list[str]:
-    """The lessons' live notebooks and the student documents into ``folder``; returns the lesson names."""
+    """The lessons' live notebooks (the self-study edition's, with the guide's model answers) and
+    the student documents into ``folder``; returns the lesson names."""
     import nbformat
 
     from .editions import STUDENT_DOCUMENTS, documents
@@ -406,10 +408,11 @@ def write_contents(folder: Path, root: Path = ROOT) -> list[str]:
 
     folder.mkdir(parents=True)
     names = []
-    for path in lessons(root):
-        nbformat.write(live_notebook(nbformat.read(path, as_version=4)), folder / path.name)
-        names.append(path.name)
     docs = documents(root)
+    for path in lessons(root):
+        nb = live_notebook(nbformat.read(path, as_version=4), path.name[:2], docs.get("teacher_guide", ""))
+        nbformat.write(nb, folder / path.name)
+        names.append(path.name)
     for name in STUDENT_DOCUMENTS:
         if name in docs:
             (folder / f"{name}.md").write_text(docs[name], encoding="utf-8")
@@ -554,13 +557,14 @@ def _finish(site: Path, names: list[str], lock: dict, root: Path = ROOT) -> None
 
 
 def inputs_digest(root: Path = ROOT) -> str:
-    """One hash of what the site is made from: the library, the data, the lessons and this builder.
+    """One hash of what the site is made from: the library, the data, the lessons (and the guide
+    with its model answers) and the builder with the steps it uses.
     ``live-edition.json`` records it; the browser tests rebuild a site whose inputs changed."""
     from .lessons import files_hash
 
     here = Path(__file__).resolve().parent
     parts = [files_hash(root / name) for name in ("lib/vientiane", "data", "seeds", "notebooks")]
-    parts += [sha256_file(here / name) for name in ("live.py", "editions.py")]
+    parts += [sha256_file(here / name) for name in ("live.py", "editions.py", "steps.py", "model_answers.py")]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 

@@ -10,6 +10,7 @@ reload, and "Reset this lesson".
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 import threading
@@ -19,6 +20,7 @@ import nbformat
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from tests.explorer_answers import explorer_answers
 from vientiane.checks import RESULT_MIME
 from vientiane_teacher import lessons, live, present
 from vientiane_teacher.steps import WIDGET_VIEW
@@ -102,7 +104,7 @@ def _lesson_exercises() -> dict[str, list[tuple[str, str]]]:
     found = {}
     for path in lessons.lessons(ROOT):
         nb = nbformat.read(path, as_version=4)
-        EXPLORERS[path.name] = len(present.explorer_cells(nb))
+        EXPLORERS[path.name] = present.explorer_cells(nb)
         found[path.name] = [
             (re.search(r'vientiane\.check\("([\d.]+)"', c.source).group(1), c.source)
             for c in nb.cells
@@ -111,7 +113,7 @@ def _lesson_exercises() -> dict[str, list[tuple[str, str]]]:
     return found
 
 
-EXPLORERS: dict[str, int] = {}  # each lesson's number of explorers (cells tagged present)
+EXPLORERS: dict[str, list[str]] = {}  # each lesson's explorers (the sources of its cells tagged present)
 EXERCISES = _lesson_exercises()
 
 
@@ -217,8 +219,9 @@ def pinned_answers(name: str) -> dict[str, dict]:
     return {c.id: answers(c.outputs) for c in nb.cells if c.cell_type == "code"}
 
 
-def run_new_cell(page, code: str) -> str:
-    """Add a code cell at the end of the lesson, type ``code`` into it, run it; return its output."""
+def run_new_cell(page, code: str, timeout: float = 120_000) -> str:
+    """Add a code cell at the end of the lesson, type ``code`` into it, run it (``timeout`` in
+    ms); return its output."""
     page.evaluate(
         """async (code) => {
             const app = window.jupyterapp, notebook = app.shell.currentWidget.content;
@@ -233,7 +236,7 @@ def run_new_cell(page, code: str) -> str:
     page.wait_for_function(
         "c => /\\[\\d+\\]/.test(c.querySelector('.jp-InputArea-prompt').innerText)",
         arg=last.element_handle(),
-        timeout=120_000,
+        timeout=timeout,
     )
     return "\n".join(last.locator(".jp-OutputArea-output").all_inner_texts())
 
@@ -300,7 +303,6 @@ def wrong(answer):
 def browser_feedback_code(solution: str) -> str:
     """Code that runs the worked solution in the lesson's kernel and prints the feedback on it
     and on a near miss, as JSON (the same near miss ``wrong`` makes here)."""
-    import inspect
 
     return "\n".join(
         [
@@ -369,12 +371,13 @@ def test_lesson_runs_live(live_server, page, name):
     assert tuple(shown) == local_feedback(solution), f"{name} {exercise}: feedback differs from the pinned build"
     assert "✔ Right" in out, f"{name} {exercise}: check() showed no ✔ Right in the page"
 
-    explorers = wait_for_explorers(page, "lab", EXPLORERS[name])
+    explorers = wait_for_explorers(page, "lab", len(EXPLORERS[name]))
     explorer = explorers[0]
     explorer.scroll_into_view_if_needed()
     operate_first_control(page, explorer)
     operate_by_keyboard(page, explorer)
     screenshot(page, f"live-{Path(name).stem}", top=explorer)
+    compare_explorer_answers(page, name)
     outside, missing = live_server.outside[seen[1] :], live_server.missing[seen[2] :]
     assert not outside, f"{name}: requests to other hosts: {outside[:5]}"
     assert not missing, f"{name}: files the site lacks: {missing[:5]}"
@@ -382,6 +385,37 @@ def test_lesson_runs_live(live_server, page, name):
     assert any(p.startswith("static/pyodide/vientiane-") for p in live_server.local[seen[0] :]), (
         f"{name}: the kernel's requests went unseen"
     )
+
+
+def compare_explorer_answers(page, name: str) -> None:
+    """Every explorer of the lesson, as it opens and with each control moved, answers in the
+    browser what it answers here (the pinned build): the same tables and the same texts shown."""
+    import difflib
+    import hashlib
+
+    calls = EXPLORERS[name]
+    here = explorer_answers(calls)
+    code = [
+        inspect.getsource(explorer_answers),
+        "import hashlib as _h, json as _json",
+        f"_answers = explorer_answers({calls!r})",
+    ]
+    digests = "{k: _h.sha256(v.encode()).hexdigest() for k, v in _answers.items()}"
+    out = run_new_cell(page, "\n".join([*code, f"print('EXPLORERS' + _json.dumps({digests}))"]), timeout=600_000)
+    printed = [line for line in out.splitlines() if line.startswith("EXPLORERS{")]
+    assert printed, f"{name}: the explorers' answers were not printed:\n{ANSI.sub('', out)[-2000:]}"
+    there = json.loads(printed[0].removeprefix("EXPLORERS"))
+    assert sorted(there) == sorted(here), f"{name}: the explorers' states differ: {sorted(set(there) ^ set(here))[:5]}"
+    differ = [k for k in here if there[k] != hashlib.sha256(here[k].encode()).hexdigest()]
+    if differ:  # show the first difference: its text from the browser
+        out = run_new_cell(page, f"print('TEXT' + _json.dumps(_answers[{differ[0]!r}]))")
+        text = json.loads(next(line for line in out.splitlines() if line.startswith("TEXT")).removeprefix("TEXT"))
+        diff = "\n".join(
+            difflib.unified_diff(here[differ[0]].splitlines(), text.splitlines(), "pinned", "live", lineterm="")
+        )
+        raise AssertionError(
+            f"{name}: {len(differ)} explorer states answer differently, first {differ[0]}:\n{diff[:3000]}"
+        )
 
 
 def first_code_source(page) -> str:
