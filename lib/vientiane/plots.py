@@ -15,7 +15,10 @@ import textwrap
 import matplotlib
 import matplotlib.collections
 import matplotlib.dates
+import matplotlib.patches
+import matplotlib.path
 import matplotlib.ticker
+import matplotlib.transforms
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -183,18 +186,12 @@ def timeline_figure(facts, start=None, end=None, organizations=None):
             )
     if not few:  # label foundings and summits (3 years apart at least), so the long arc explains itself
         last = {}
+        above = matplotlib.transforms.offset_copy(ax.transData, fig, y=7, units="points")
         for i, row in enumerate(data.itertuples()):
             if row.kind in ("summit", "founding") and row.start.year - last.get(ys[i], -99) >= 3:
                 last[ys[i]] = row.start.year
-                ax.annotate(
-                    f"{row.start:%Y}",
-                    (row.start, ys[i]),
-                    xytext=(0, 7),
-                    textcoords="offset points",
-                    ha="center",
-                    fontsize=7,
-                    color=NEUTRAL,
-                )
+                # A text 7 points above the marker: the same pixels as an annotation, drawn quicker.
+                ax.text(row.start, ys[i], f"{row.start:%Y}", transform=above, ha="center", fontsize=7, color=NEUTRAL)
         ax.set_xlabel(
             "labels: the year of a founding or summit · hollow marker: date known only to the month or year, or uncertain"
         )
@@ -216,14 +213,19 @@ def timeline_figure(facts, start=None, end=None, organizations=None):
         _date_axis(ax)
         if few:  # each name on the side of its marker with more room
             low, high = ax.get_xlim()
+            # Texts 8 points beside the marker: the same pixels as annotations, drawn in half the time.
+            beside = {
+                side: matplotlib.transforms.offset_copy(ax.transData, fig, x=side * 8, units="points")
+                for side in (1, -1)
+            }
             for y, when, lines in zip(ys, data["start"], names, strict=True):
                 x = matplotlib.dates.date2num(when)
                 right = high - x >= x - low
-                ax.annotate(
+                ax.text(
+                    when,
+                    y,
                     "\n".join(lines),
-                    (when, y),
-                    xytext=(8 if right else -8, 0),
-                    textcoords="offset points",
+                    transform=beside[1 if right else -1],
                     ha="left" if right else "right",
                     va="center",
                     fontsize=8,
@@ -264,21 +266,29 @@ def membership_matrix_figure(facts, on="2016-07-26", organizations=None):
     for x, org in enumerate(matrix.columns):
         look = style(org)
         cells = [
-            matplotlib.patches.Rectangle((x - 0.42, y - 0.4), 0.84, 0.8)
+            matplotlib.path.Path.unit_rectangle().transformed(
+                matplotlib.transforms.Affine2D().scale(0.84, 0.8).translate(x - 0.42, y - 0.4)
+            )
             for y, filled in enumerate(matrix.iloc[:, x].to_numpy())
             if filled
         ]
-        # One collection per body: drawn in one go, much quicker than a patch per cell.
-        ax.add_collection(
-            matplotlib.collections.PatchCollection(
-                cells, facecolor=look["color"], hatch=look["hatch"], edgecolor="white", linewidth=0.5
+        # One compound path per body: filled, hatched and edged in one go (a patch, or a
+        # collection's path, per cell hatches each cell on its own: the explorer's slowest part).
+        if cells:
+            ax.add_patch(
+                matplotlib.patches.PathPatch(
+                    matplotlib.path.Path.make_compound_path(*cells),
+                    facecolor=look["color"],
+                    hatch=look["hatch"],
+                    edgecolor="white",
+                    linewidth=0.5,
+                )
             )
-        )
     ax.set_xlim(-0.5, len(matrix.columns) - 0.5)
     ax.set_ylim(max(len(matrix), 1) - 0.5, -0.5)  # an empty matrix (before any founding) still draws
     ax.set_xticks(range(len(matrix.columns)), matrix.columns)
     ax.xaxis.tick_top()
-    ax.set_yticks(range(len(matrix)), [names.get(c, c) for c in matrix.index], fontsize=8)
+    _row_labels(fig, ax, [names.get(c, c) for c in matrix.index], fontsize=8)
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
@@ -697,6 +707,16 @@ def _date_axis(ax) -> None:
     locator = matplotlib.dates.AutoDateLocator(minticks=3, maxticks=10)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(matplotlib.dates.ConciseDateFormatter(locator))
+
+
+def _row_labels(fig, ax, labels, fontsize: float) -> None:
+    """Row names left of the axes at y = 0, 1, 2 …, as plain texts where tick labels would be:
+    60 ticks (each two lines and two texts, placed one by one) cost the membership explorer
+    a third of every redraw."""
+    ax.set_yticks([])
+    at = matplotlib.transforms.offset_copy(ax.get_yaxis_transform(), fig, x=-3.5, units="points")
+    for y, label in enumerate(labels):
+        ax.text(0, y, label, transform=at, ha="right", va="center_baseline", fontsize=fontsize)
 
 
 def _fixed_margins(fig, left: float, top: float, bottom: float, right: float = 0.4) -> None:
