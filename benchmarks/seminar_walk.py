@@ -40,6 +40,29 @@ GUIDE = ROOT / "notebooks" / "teacher_guide.md"
 DASHBOARDS = {"00": 1, "01": 1, "04": 2, "05": 1}  # the lessons the plan presents, with their explorers
 
 
+# What each block (by the start of its name) puts on the projector: the dashboard of a lesson
+# with its explorers' moves (explorer, control, value), the figures and teacher pages it shows.
+STEPS = {
+    "Hook": ("00", [(0, 0, "15")], [], "article explorer at ¶15"),
+    "Context": ("01", [(0, 0, "2016"), (0, 1, "2016")], ["01_vientiane_summer.png"], "time line from 2016 to 2016"),
+    "Homework check": (None, [], ["02_membership_matrix.png"], "the membership matrix"),
+    "Group task": (
+        "04",
+        [(0, 0, d) for d in ("security forums", "+ APEC", "states only", "+ Central Asia")],
+        [],
+        "coverage explorer through the 4 definitions (the map explorer opens on the ARF)",
+    ),
+    "Plenary": (None, [], ["04_coverage.png"], "the coverage figure"),
+    "Pair work": (
+        "05",
+        [(0, 0, lambda: claim_label("c28a_moscow_raised"))],
+        [],
+        "claim explorer on c28a_moscow_raised",
+    ),
+    "Discussion": (None, [], ["04 Discuss"], "lesson 04's teacher page, at its Discuss cell"),
+}
+
+
 def plan() -> list[tuple[int, str]]:
     """(minutes, block) of each row of the guide's 90-minute plan."""
     section = GUIDE.read_text(encoding="utf-8").split("## A worked plan: the 90-minute seminar")[1].split("\n## ")[0]
@@ -95,43 +118,20 @@ def walk(context, scratch: Path) -> list[tuple[int, str, float, str]]:
                     page.goto(server.url(), wait_until="domcontentloaded")
                     pages[number] = (page, wait_for_explorers(page, "voila", DASHBOARDS[number]))
                 did = f"{len(servers)} dashboards started and shown ({', '.join(servers)})"
-            elif block.startswith("Hook"):
-                page, explorers = pages["00"]
-                page.bring_to_front()
-                set_control(page, explorers[0], 0, "15")
-                did = "article explorer at ¶15"
-            elif block.startswith("Context"):
-                page, explorers = pages["01"]
-                page.bring_to_front()
-                set_control(page, explorers[0], 0, "2016")
-                set_control(page, explorers[0], 1, "2016")
-                did = "time line explorer from 2016 to 2016; figures/01_vientiane_summer.png"
-                assert (ROOT / "figures" / "01_vientiane_summer.png").is_file()
-            elif block.startswith("Homework check"):
-                assert (ROOT / "figures" / "02_membership_matrix.png").is_file()
-                did = "figures/02_membership_matrix.png"
-            elif block.startswith("Group task"):
-                page, explorers = pages["04"]
-                page.bring_to_front()
-                definitions = ["security forums", "+ APEC", "states only", "+ Central Asia"]
-                for definition in definitions:
-                    set_control(page, explorers[0], 0, definition)
-                did = (
-                    f"coverage explorer through the {len(definitions)} definitions (the map explorer opens on the ARF)"
-                )
-            elif block.startswith("Plenary"):
-                assert (ROOT / "figures" / "04_coverage.png").is_file()
-                did = "figures/04_coverage.png"
-            elif block.startswith("Pair work"):
-                page, explorers = pages["05"]
-                page.bring_to_front()
-                set_control(page, explorers[0], 0, claim_label("c28a_moscow_raised"))
-                did = "claim explorer on c28a_moscow_raised"
-            elif block.startswith("Discussion"):
-                page = context.new_page()
-                page.goto((ROOT / "build" / "html-teacher" / f"{lesson_file('04').stem}.html").as_uri())
-                page.get_by_text("Discuss").first.wait_for()
-                did = "lesson 04's teacher page, at its Discuss cell"
+            elif step := next((v for k, v in STEPS.items() if block.startswith(k)), None):
+                lesson, moves, shown, did = step
+                if lesson:
+                    page, explorers = pages[lesson]
+                    page.bring_to_front()
+                    for explorer, control, value in moves:
+                        set_control(page, explorers[explorer], control, value() if callable(value) else value)
+                for name in shown:
+                    if name.endswith(".png"):
+                        assert (ROOT / "figures" / name).is_file(), f"the plan shows figures/{name}: it is missing"
+                    else:  # a teacher page, opened at its text
+                        page = context.new_page()
+                        page.goto((ROOT / "build" / "html-teacher" / f"{lesson_file(name[:2]).stem}.html").as_uri())
+                        page.get_by_text(name[3:]).first.wait_for()
             rows.append((minutes, block, time.perf_counter() - started, did or "nothing on the machine"))
         for page, _ in pages.values():
             page.close(run_before_unload=True)
