@@ -27,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import nbformat  # noqa: E402
+
 from tests.browser.jupyter_browser import (  # noqa: E402 (the clone's test helpers)
     CHROMIUM_FLAGS,
     SNAPSHOT_JS,
@@ -35,9 +37,12 @@ from tests.browser.jupyter_browser import (  # noqa: E402 (the clone's test help
     present_server,
     wait_for_explorers,
 )
+from vientiane.queries import REGIONS  # noqa: E402
+from vientiane_teacher.lessons import lesson_file  # noqa: E402
+from vientiane_teacher.present import explorer_cells  # noqa: E402
 
 GUIDE = ROOT / "notebooks" / "teacher_guide.md"
-DASHBOARDS = {"00": 1, "01": 1, "04": 2, "05": 1}  # the lessons the plan presents, with their explorers
+DASHBOARDS = ("00", "01", "04", "05")  # the lessons whose explorers the plan presents
 
 
 # What each block (by the start of its name) puts on the projector: the dashboard of a lesson
@@ -48,9 +53,9 @@ STEPS = {
     "Homework check": (None, [], ["02_membership_matrix.png"], "the membership matrix"),
     "Group task": (
         "04",
-        [(0, 0, d) for d in ("security forums", "+ APEC", "states only", "+ Central Asia")],
+        [(0, 0, definition) for definition in REGIONS],
         [],
-        "coverage explorer through the 4 definitions (the map explorer opens on the ARF)",
+        f"coverage explorer through the {len(REGIONS)} definitions (the map explorer opens on the ARF)",
     ),
     "Plenary": (None, [], ["04_coverage.png"], "the coverage figure"),
     "Pair work": (
@@ -67,10 +72,6 @@ def plan() -> list[tuple[int, str]]:
     """(minutes, block) of each row of the guide's 90-minute plan."""
     section = GUIDE.read_text(encoding="utf-8").split("## A worked plan: the 90-minute seminar")[1].split("\n## ")[0]
     return [(int(m), b.strip()) for m, b in re.findall(r"(?m)^\| (\d+) \| ([^|]+)\|", section)]
-
-
-def lesson_file(number: str) -> Path:
-    return next((ROOT / "notebooks").glob(f"{number}_*.ipynb"))
 
 
 def set_control(page, explorer, index: int, value: str) -> float:
@@ -116,7 +117,8 @@ def walk(context, scratch: Path) -> list[tuple[int, str, float, str]]:
                     page = context.new_page()
                     page.set_viewport_size(VIEWPORT)
                     page.goto(server.url(), wait_until="domcontentloaded")
-                    pages[number] = (page, wait_for_explorers(page, "voila", DASHBOARDS[number]))
+                    expected = len(explorer_cells(nbformat.read(lesson_file(number), as_version=4)))
+                    pages[number] = (page, wait_for_explorers(page, "voila", expected))
                 did = f"{len(servers)} dashboards started and shown ({', '.join(servers)})"
             elif step := next((v for k, v in STEPS.items() if block.startswith(k)), None):
                 lesson, moves, shown, did = step

@@ -33,7 +33,7 @@ def explorer_answers(calls: list[str]) -> dict[str, str]:
         shown = [output.get("data", {}).get("text/plain", "") for output in explorer.output.outputs]
         return text + "\n--- shown:\n" + "\n".join(shown)
 
-    def moves(control) -> list:  # (what to say, how to set it)
+    def moves(control) -> list:  # (the control's attribute to set, its new value), in turn
         kind = type(control).__name__
         if kind == "BoundedIntText":
             low, high = control.min, control.max

@@ -50,8 +50,8 @@ def test_the_overlap_explorer_opens_on_no_exercises_answer():
     """Its saved view is in the students' HTML: opened on the SCO and the EAS in 2016, it showed 02.1's answer."""
     from vientiane import widgets
 
-    opening = widgets.overlap_explorer(vientiane.load()).result
     facts = vientiane.load()
+    opening = widgets.overlap_explorer(facts).result
     names = facts.countries.set_index("short_name")["id"]
     for key in ("all", "any"):
         states = opening.loc[key, "states"].split(", ")

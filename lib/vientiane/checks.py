@@ -21,17 +21,17 @@ country's or body's name, short name or an alias the data gives (``vientiane.que
 "Chinese Taipei" for TWN, "Viet Nam" for VNM, "East Asia Summit" or "East Asian Summit" for
 EAS); a person's name that spells the person's id, in any case, spacing or hyphenation, alone
 or in a description ("John Kerry", "john-kerry", "US Secretary of State John Kerry" for
-kerry), or a word of the name the data gives as an alias ("Wang" for wang_yi); a list given as one string ("LAO, VNM", "Laos and Viet Nam", "['LAO', 'VNM']"); a
-date as "2016-07-26", "26 July 2016", "July 26, 2016", "26.07.2016", a ``datetime.date`` or a
+kerry), or a word of the name the data gives as an alias ("Wang" for wang_yi); a list given
+as one string ("LAO, VNM", "Laos and Viet Nam", "['LAO', 'VNM']"); a date as "2016-07-26", "26 July 2016", "July 26, 2016", "26.07.2016", a ``datetime.date`` or a
 ``pandas.Timestamp``, or without its year ("26 July", "July 26th") when the answer is that day.
 
 Right idea (returns False, with a note): a name the data does not give, read loosely
 ("Vietnam", "US", "Taiwan": the data calls it Chinese Taipei); a number with units
-("3 years"); weeks where days are asked ("two weeks", "a fortnight"); list items separated only by spaces ("LAO VNM"); a slashed date that can be
-read two ways ("05/07/2016"); a full name where the surname is asked; a person's name in its
-original script, whole, without the patronymic or the surname alone ("Сергей Лавров" or
-"Лавров" for lavrov: write it in Latin letters); "none" where a list
-is asked (give an empty list).
+("3 years"); weeks where days are asked ("two weeks", "a fortnight"); list items separated
+only by spaces ("LAO VNM"); a slashed date that can be read two ways ("05/07/2016"); a full
+name where the surname is asked; a person's name in its original script, whole, without the
+patronymic or the surname alone ("Сергей Лавров" or "Лавров" for lavrov: write it in Latin
+letters); "none" where a list is asked (give an empty list).
 
 Never read as the number it contains: an answer with a negation or a comparison ("not 17",
 "fewer than 17", "more than 16", "17 or more"). It gets the exercise's hint, as any wrong

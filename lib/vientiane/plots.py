@@ -13,7 +13,6 @@ import functools
 import textwrap
 
 import matplotlib
-import matplotlib.collections
 import matplotlib.dates
 import matplotlib.patches
 import matplotlib.path

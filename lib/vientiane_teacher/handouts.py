@@ -51,13 +51,14 @@ visibility:hidden}
 .jp-Cell-inputWrapper,.jp-RenderedImage{break-inside:avoid-page}
 img{max-width:100%!important;height:auto!important;break-inside:avoid}
 .jp-RenderedHTMLCommon table{table-layout:auto;width:auto;max-width:100%;font-size:8.5pt}
+/* No word is cut across lines unless it is wider than the page ("par / agr / aph", "ASEA / N" beside
+a column of long texts): break-word, unlike anywhere, leaves a column at least its longest word wide;
+a column's name is never cut. */
 .jp-RenderedHTMLCommon td,.jp-RenderedHTMLCommon th{white-space:normal!important;overflow-wrap:break-word;
 max-width:none!important;text-align:left!important;vertical-align:top}
+.jp-RenderedHTMLCommon thead th{overflow-wrap:normal!important;word-break:normal!important}
 .jp-OutputArea-child,.jp-RenderedHTMLCommon table{break-inside:auto!important}.jp-RenderedHTMLCommon tr{break-inside:avoid}
 .jp-RenderedHTMLCommon tbody th{white-space:nowrap!important;overflow-wrap:normal!important}
-/* No word is cut across lines unless it is wider than the page ("par / agr / aph", "ASEA / N" beside
-a column of long texts): break-word, unlike anywhere, leaves a column at least its longest word wide. */
-.jp-RenderedHTMLCommon thead th{overflow-wrap:normal!important;word-break:normal!important}
 .vientiane-nav{padding:0 0 8px 0!important;color:#333}
 """
 
