@@ -6,7 +6,7 @@ It reads the plan's table from ``notebooks/teacher_guide.md`` and does, in a rea
 (Debian's Chromium, offline), what each block puts on the projector: it starts the four
 dashboards the plan names (``python -m vientiane_teacher.present``, lessons 00, 01, 04 and 05,
 one server each, as "one terminal per lesson") during the first buffer, then sets each explorer
-as the block says (the article at ¶15, the time line on 2016, each of the four definitions of
+as the block says (the article at ¶15, the time line on 2016, each definition of
 "the region" in lesson 04, the claim c28a_moscow_raised in lesson 05), opens the figures the
 plan shows and the teacher page of lesson 04. It prints, per block, the planned minutes, the
 seconds the machine took and what it did: the time the class waits for the projector.

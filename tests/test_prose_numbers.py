@@ -195,6 +195,35 @@ STATEMENTS = [
             ["nobody"] if not queries.left_out(f, "ARF", on="2016-07-26", definition="security forums") else ["?"]
         ),
     ),
+    ("04", r"The library offers (\w+) definitions", lambda f: [word(len(queries.REGIONS))]),
+    (
+        "04",
+        r"Under it the ARF leaves out\s+(\w+) states",
+        lambda f: [word(len(queries.left_out(f, "ARF", on="2016-07-26", definition="geographic")))],
+    ),
+    (
+        "04",
+        # "Every state the ARF leaves out here is a Pacific island state": each is in M49's Oceania.
+        r"Every state the ARF leaves out here is a (Pacific island) state; (Russia) and the (United States)",
+        lambda f: (
+            (
+                ["Pacific island"]
+                if set(
+                    f.countries.set_index("id").loc[
+                        queries.left_out(f, "ARF", on="2016-07-26", definition="geographic"), "m49_subregion"
+                    ]
+                )
+                <= {"Melanesia", "Micronesia", "Polynesia"}
+                else ["?"]
+            )
+            + [
+                f.countries.set_index("id").loc[c, "short_name"]
+                for c in ("RUS", "USA")
+                if c in set(queries.members(f, "ARF", on="2016-07-26"))
+                and c not in queries.region(f, "geographic", on="2016-07-26")
+            ]
+        ),
+    ),
     ("04", r"among them (\w+) \*economies\*", lambda f: [word(int((f.countries["kind"] == "economy").sum()))]),
     (
         "06",

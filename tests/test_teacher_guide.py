@@ -75,8 +75,11 @@ def test_the_guide_says_how_to_run_the_seminar_with_6_or_7_groups():
     assert re.search(r"\*\*With 6-7 groups\*\*", section), "no '**With 6-7 groups**' paragraph in the 90-minute plan"
     paragraph = section.split("**With 6-7 groups**")[1].split("\n\n")[0]
     assert "With 7 groups" in paragraph and "with 6 groups" in paragraph
+    words = "zero one two three four five six seven eight nine".split()
+    assert f"for {words[len(queries.REGIONS)]} definitions" in paragraph, "the paragraph miscounts the definitions"
+    assert f"hears {words[len(queries.REGIONS)]} reports" in paragraph, "the plenary hears one report per definition"
     named = [d for d in queries.REGIONS if d in paragraph]
-    assert named == list(queries.REGIONS), f"the paragraph names the definitions {named}, not all four"
+    assert named == list(queries.REGIONS), f"the paragraph names the definitions {named}, not all of them"
     assert "make handouts" in section and "seminar_kit" in section, "the plan says where the printed kit comes from"
 
 

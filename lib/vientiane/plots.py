@@ -521,11 +521,13 @@ def region_coverage_figure(
         {d: [len(queries.left_out(facts, o, on=day, definition=d)) for o in organizations] for d in definitions},
         index=pd.Index(list(organizations), name="organization"),
     )
-    fig = _figure(9, 4.2)
+    # Wide enough that each bar's count fits above it (two digits at 7 pt), whatever the count.
+    fig = _figure(0.21 * len(organizations) * len(definitions) + 2.4, 4.2)
     ax = fig.add_subplot()
     width = 0.8 / len(definitions)
-    greys = ["#1A1A1A", "#5A5A5A", "#9A9A9A", "#D0D0D0"]
-    hatches = ["", "///", "...", "xx"]
+    # One grey and one hatch per definition (it reads in print and without colour).
+    greys = ["#1A1A1A", "#4D4D4D", "#808080", "#B3B3B3", "#E6E6E6"]
+    hatches = ["", "///", "...", "xx", "\\\\"]
     for i, definition in enumerate(definitions):
         xs = [x + (i - (len(definitions) - 1) / 2) * width for x in range(len(organizations))]
         ax.bar(

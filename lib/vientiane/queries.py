@@ -189,8 +189,21 @@ REGIONS = {
         "every state or economy in ASEAN, the EAS, the ARF or APEC, and the SCO's founding members"
         " outside them that are also in the CICA"
     ),
+    "geographic": (
+        "every UN member state in the UN M49 sub-regions Eastern Asia, South-eastern Asia and Oceania's"
+        " four (today's list, whatever the date): no body's membership decides it"
+    ),
 }
 SECURITY_FORUMS = ("ASEAN", "EAS", "ARF")
+# The UN M49 sub-regions of the "geographic" definition (the countries' column m49_subregion).
+GEOGRAPHIC_SUBREGIONS = (
+    "Eastern Asia",
+    "South-eastern Asia",
+    "Australia and New Zealand",
+    "Melanesia",
+    "Micronesia",
+    "Polynesia",
+)
 
 
 def region(facts, definition: str = "+ APEC", on=None) -> list[str]:
@@ -199,6 +212,9 @@ def region(facts, definition: str = "+ APEC", on=None) -> list[str]:
     The EU (kind "union") is never counted; "states only" also drops the economies (kind
     "economy": Hong Kong, China and Chinese Taipei); "+ Central Asia" adds the SCO's founding
     members that are outside the four forums and in the CICA on ``on``, derived from the data.
+    "geographic" reads no membership: the states whose UN M49 sub-region (the countries' column
+    ``m49_subregion``) is one of ``GEOGRAPHIC_SUBREGIONS``, so a body can fall short of it or
+    reach beyond it.
 
     >>> f = vientiane.load()
     >>> len(region(f, "security forums", on="2016-07-26")) < len(region(f, "+ APEC", on="2016-07-26"))
@@ -208,12 +224,16 @@ def region(facts, definition: str = "+ APEC", on=None) -> list[str]:
     """
     if definition not in REGIONS:
         raise UnknownId(f"no region {definition!r}: the definitions are {', '.join(REGIONS)}")
+    countries = facts.countries
+    if definition == "geographic":
+        inside = (countries["kind"] == "state") & countries["m49_subregion"].isin(GEOGRAPHIC_SUBREGIONS)
+        return sorted(countries.loc[inside, "id"])
     forums = SECURITY_FORUMS if definition == "security forums" else ASIA_PACIFIC_FORUMS
     everyone = set(overlap(facts, forums, on=on)["union"])
     if definition == "+ Central Asia":
         founders = set(members(facts, "SCO", on=facts.organizations.set_index("id").loc["SCO", "founded"]))
         everyone |= (founders - everyone) & set(members(facts, "CICA", on=on))
-    kinds = facts.countries.set_index("id")["kind"]
+    kinds = countries.set_index("id")["kind"]
     dropped = {"union", "economy"} if definition == "states only" else {"union"}
     return sorted(c for c in everyone if kinds.get(c) not in dropped)
 

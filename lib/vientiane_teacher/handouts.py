@@ -100,8 +100,8 @@ def names(facts, ids) -> str:
 
 def group_cards(facts, on: str = ON) -> str:
     """One card per definition of "the region" (``queries.REGIONS``), each on its own page:
-    what the definition means, how many it counts on ``on``, what it leaves out compared with
-    the widest definition, the task and the actor question.
+    what the definition means, how many it counts on ``on``, whom it leaves out of everyone some
+    definition counts, the task and the actor question.
 
     >>> import vientiane
     >>> "Which actor would choose this definition, and why?" in group_cards(vientiane.load())
@@ -109,17 +109,19 @@ def group_cards(facts, on: str = ON) -> str:
     """
     from vientiane import queries
 
-    widest = max(queries.REGIONS, key=lambda d: len(queries.region(facts, d, on=on)))
-    everyone = set(queries.region(facts, widest, on=on))
+    # The definitions do not nest (the geographic one counts states no forum has), so each card
+    # says whom it leaves out of everyone that some definition counts.
+    regions = {d: set(queries.region(facts, d, on=on)) for d in queries.REGIONS}
+    everyone = set().union(*regions.values())
     cards = []
     for number, (definition, meaning) in enumerate(queries.REGIONS.items(), start=1):
-        region = queries.region(facts, definition, on=on)
-        outside = everyone - set(region)
+        region = regions[definition]
+        outside = everyone - region
         leaves_out = (
-            f"Compared with the widest definition (&ldquo;{html.escape(widest)}&rdquo;, {len(everyone)}), it leaves "
-            f"out {len(outside)}: {html.escape(names(facts, outside))}."
+            f"Of the {len(everyone)} states and economies that some definition counts, it leaves out "
+            f"{len(outside)}: {html.escape(names(facts, outside))}."
             if outside
-            else "It is the widest of the four: it leaves out none of the others' states and economies."
+            else "It leaves out none of the states and economies the other definitions count."
         )
         cards.append(
             '<section class="card">'
@@ -199,7 +201,7 @@ def plan(guide: str, length: int = 90) -> list[tuple[int, str]]:
 
 
 def board_plan(facts, guide: str) -> str:
-    """The board: question of the day and tally, the four definitions' verdicts, the source
+    """The board: question of the day and tally, each definition's verdict, the source
     grid, and the timing strip of the guide's 90-minute plan (start times added up).
 
     >>> import vientiane
