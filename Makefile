@@ -6,7 +6,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 CONSTRAINTS := requirements/constraints.txt
 LESSON ?= 02
-PYTEST_ARGS ?=  # e.g. make test PYTEST_ARGS=--durations=10
+PYTEST_ARGS ?=  # e.g. make test PYTEST_ARGS="-k live"
+# make test's pytest-xdist workers, one a core here; a test file is a work unit, the lessons and
+# tests/test_after_notebooks.py one unit (conftest.py).
+TEST_WORKERS ?= 2
 
 .PHONY: venv figures student links handouts test test-fast test-browser lab lab-teacher present grade browser bubblewrap hub-proxy live live-serve lint clean help
 
@@ -56,6 +59,7 @@ links: venv
 
 test: venv browser bubblewrap hub-proxy
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+		-n $(TEST_WORKERS) --dist loadfile --durations=10 \
 		$(PYTEST_ARGS) tests lib/vientiane lib/vientiane_teacher notebooks
 
 # The fast lane: every test not marked slow (conftest.py sorts them; this lane may start no kernel),

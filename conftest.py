@@ -83,6 +83,37 @@ def refuse_kernels(config) -> None:
     config.vientiane_kernel_log = log
 
 
+AFTER_NOTEBOOKS = "tests/test_after_notebooks.py"  # its tests read what the lessons saved
+
+
+def work_unit(nodeid: str) -> str:
+    """The pytest-xdist work unit of a test, from its node id: its file, so that a module's
+    fixtures are set up once, except that the lessons under nbval and the checks of what they
+    wrote are one unit, since those checks read the figures the lessons saved in the same worker.
+
+    >>> work_unit("tests/test_data.py::test_rows[events]"), work_unit("notebooks/00_start_here.ipynb::Cell 3")
+    ('tests/test_data.py', 'notebooks')
+    """
+    path = nodeid.split("::", 1)[0]
+    return "notebooks" if path.endswith(".ipynb") or path == AFTER_NOTEBOOKS else path
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``make test`` runs ``-n 2 --dist loadfile``: units as :func:`work_unit` draws them (biggest
+    first, so the lessons start at once). A scheduler, not ``xdist_group`` marks: pytest-xdist 3.8
+    marks groups by rewriting ``item._nodeid``, which pytest 9.2 no longer reads."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class LessonsTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    return LessonsTogether(config, log)
+
+
 def pytest_collection_modifyitems(session, config, items):
     for item in items:
         if is_slow(item) and item.get_closest_marker("slow") is None:
@@ -108,7 +139,24 @@ def _no_kernel_in_the_fast_lane(request):
         pytest.fail(f"{request.node.nodeid} started a kernel in the fast lane: mark it slow (pytest.mark.slow)")
 
 
+def tree_unchanged_after_every_worker(session) -> None:
+    """Under pytest-xdist, tests/test_after_notebooks.py compares the working tree when its own
+    worker is done; the controller compares it again once every worker is."""
+    config = session.config
+    if hasattr(config, "workerinput") or not config.pluginmanager.hasplugin("dsession"):
+        return
+    if getattr(config, "vientiane_tree", None) is None:
+        return
+    from tests.working_tree import changes, fingerprint
+
+    changed = changes(config.vientiane_tree, fingerprint())
+    if changed:
+        config.get_terminal_writer().line(f"the tests changed files of the working tree: {changed}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 def pytest_sessionfinish(session, exitstatus):
+    tree_unchanged_after_every_worker(session)
     log = getattr(session.config, "vientiane_kernel_log", None)
     if log is not None and log.exists():
         asked = sorted(set(log.read_text(encoding="utf-8").split("\n")) - {""})

@@ -43,3 +43,51 @@ def test_the_runners_doctest_which_starts_a_kernel_is_slow():
     path = ROOT / "lib" / "vientiane_teacher" / "runner.py"
     item = SimpleNamespace(fspath=path, name="vientiane_teacher.runner", get_closest_marker=lambda name: None)
     assert conftest.is_slow(item)
+
+
+def make_test_scheduler():
+    """The scheduler `make test` gets: its own arguments, through conftest.py's hook."""
+    from xdist.remote import Producer
+
+    recipe = (ROOT / "Makefile").read_text(encoding="utf-8").split("\ntest:")[1].split("\n\n")[0]
+    dist = recipe.split("--dist ")[1].split()[0]
+    options = {"dist": dist, "tx": ["2*popen"]}
+    config = SimpleNamespace(getvalue=options.get, option=SimpleNamespace(loadscopereorder=True))
+    return conftest.pytest_xdist_make_scheduler(config=config, log=Producer("test", enabled=False))
+
+
+def test_make_test_runs_the_lessons_and_their_checks_in_one_worker_and_each_file_whole():
+    # Broken once on purpose: with every test its own unit, nbval ran each cell in a new kernel.
+    scheduler = make_test_scheduler()
+    assert scheduler is not None, "make test's --dist has no scheduler in conftest.py"
+    unit = scheduler._split_scope
+    assert unit("notebooks/00_start_here.ipynb::Cell 0") == unit("notebooks/04_security_architecture.ipynb::Cell 9")
+    assert unit("notebooks/00_start_here.ipynb::Cell 0") == unit(
+        f"{conftest.AFTER_NOTEBOOKS}::test_the_figures_index_is_fresh"
+    )
+    assert (
+        unit("tests/test_grade.py::test_a")
+        == unit("tests/test_grade.py::test_b[x::y]")
+        != unit("tests/test_api.py::test_a")
+    )
+    assert unit("tests/test_api.py::test_a") != unit("notebooks/00_start_here.ipynb::Cell 0")
+
+
+def test_under_workers_the_controller_checks_the_working_tree_after_all_of_them(tmp_path, monkeypatch):
+    from tests import working_tree
+
+    tracked = tmp_path / "tracked.txt"
+    monkeypatch.setattr(working_tree, "fingerprint", lambda: {"tracked.txt": tracked.read_text()})
+    tracked.write_text("before")
+    lines = []
+    config = SimpleNamespace(
+        vientiane_tree=working_tree.fingerprint(),
+        pluginmanager=SimpleNamespace(hasplugin=lambda name: name == "dsession"),
+        get_terminal_writer=lambda: SimpleNamespace(line=lambda text, **markup: lines.append(text)),
+    )
+    session = SimpleNamespace(config=config, exitstatus=pytest.ExitCode.OK)
+    conftest.tree_unchanged_after_every_worker(session)
+    assert session.exitstatus == pytest.ExitCode.OK and not lines
+    tracked.write_text("after")  # a test on another worker changed a tracked file
+    conftest.tree_unchanged_after_every_worker(session)
+    assert session.exitstatus == pytest.ExitCode.TESTS_FAILED and "tracked.txt" in lines[0]

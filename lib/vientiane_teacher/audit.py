@@ -100,32 +100,41 @@ def local_only(route) -> None:
         route.abort()
 
 
-def audit_folders(*folders: Path) -> dict[str, list[dict]]:
+def audit_folders(*folders: Path, browser=None) -> dict[str, list[dict]]:
     """Every ``*.html`` page of ``folders`` audited: {"html/index.html": [violations], …}.
 
-    Raises RuntimeError when Chromium or playwright is missing.
+    ``browser``: a Playwright browser or context to audit with (the tests' own: Playwright's
+    sync API cannot start a second time in a thread where it runs); by default Debian's
+    Chromium is started for the run. Raises RuntimeError when Chromium or playwright is missing.
     """
-    browser = chromium()
-    if browser is None:
+    if browser is not None:
+        return _audit_with(browser, folders)
+    found = chromium()
+    if found is None:
         raise RuntimeError("Debian's chromium is not installed (as root, `make browser` installs it)")
     from playwright.sync_api import sync_playwright
 
-    results = {}
     with sync_playwright() as playwright:
-        engine = playwright.chromium.launch(executable_path=browser, headless=True, args=CHROMIUM_FLAGS)
+        engine = playwright.chromium.launch(executable_path=found, headless=True, args=CHROMIUM_FLAGS)
         try:
-            for folder in folders:
-                with served(Path(folder)) as base:
-                    for path in sorted(Path(folder).glob("*.html")):
-                        page = engine.new_page(viewport={"width": 1280, "height": 900})
-                        page.route("**/*", local_only)
-                        page.goto(f"{base}/{path.name}", wait_until="load", timeout=60_000)
-                        with contextlib.suppress(Exception):  # pages without widgets have none to wait for
-                            page.wait_for_selector(".widget-output, .jupyter-widgets", timeout=5_000)
-                        results[f"{Path(folder).name}/{path.name}"] = violations(page)
-                        page.close()
+            return _audit_with(engine, folders)
         finally:
             engine.close()
+
+
+def _audit_with(engine, folders) -> dict[str, list[dict]]:
+    results = {}
+    for folder in folders:
+        with served(Path(folder)) as base:
+            for path in sorted(Path(folder).glob("*.html")):
+                page = engine.new_page()  # a browser or a context: the viewport is set apart
+                page.set_viewport_size({"width": 1280, "height": 900})
+                page.route("**/*", local_only)
+                page.goto(f"{base}/{path.name}", wait_until="load", timeout=60_000)
+                with contextlib.suppress(Exception):  # pages without widgets have none to wait for
+                    page.wait_for_selector(".widget-output, .jupyter-widgets", timeout=5_000)
+                results[f"{Path(folder).name}/{path.name}"] = violations(page)
+                page.close()
     return results
 
 
