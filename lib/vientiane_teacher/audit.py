@@ -92,6 +92,9 @@ def served(folder: Path):
         server.server_close()
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"  # a saved explorer view
+
+
 def local_only(route) -> None:
     """Let a page load only from this machine (a CDN request would stall offline)."""
     if route.request.url.startswith("http://127.0.0.1:"):
@@ -131,8 +134,8 @@ def _audit_with(engine, folders) -> dict[str, list[dict]]:
                 page.set_viewport_size({"width": 1280, "height": 900})
                 page.route("**/*", local_only)
                 page.goto(f"{base}/{path.name}", wait_until="load", timeout=60_000)
-                with contextlib.suppress(Exception):  # pages without widgets have none to wait for
-                    page.wait_for_selector(".widget-output, .jupyter-widgets", timeout=5_000)
+                if page.locator(f'script[type="{WIDGET_VIEW}"]').count():  # audit the explorers drawn
+                    page.wait_for_selector(".widget-output, .jupyter-widgets", timeout=60_000)
                 results[f"{Path(folder).name}/{path.name}"] = violations(page)
                 page.close()
     return results

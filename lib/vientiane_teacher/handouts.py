@@ -322,7 +322,7 @@ def print_pdfs(pages: list[tuple[Path, Path]], out=None, browser=None) -> None:
 
 
 def _print_with(engine, pages: list[tuple[Path, Path]], out) -> None:
-    from .audit import local_only, served
+    from .audit import WIDGET_VIEW, local_only, served
 
     for source, target in pages:
         with served(source.parent) as base:
@@ -330,7 +330,7 @@ def _print_with(engine, pages: list[tuple[Path, Path]], out) -> None:
             page.set_viewport_size({"width": 1000, "height": 1400})
             page.route("**/*", local_only)
             page.goto(f"{base}/{source.name}", wait_until="load", timeout=60_000)
-            if page.query_selector("script[type='application/vnd.jupyter.widget-view+json']"):
+            if page.query_selector(f"script[type='{WIDGET_VIEW}']"):
                 with contextlib.suppress(Exception):  # the saved views render from the widget state
                     page.wait_for_selector(".jupyter-widgets", timeout=10_000)
             page.emulate_media(media="print")
