@@ -188,6 +188,36 @@ def test_input_comes_on_stdin_and_the_result_through_its_descriptor(library, tmp
     assert outcome.output == b"hello"
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="as any other user the sandbox runs as that user, in a user namespace")
+def test_a_run_never_takes_the_user_id_another_grader_holds(library, tmp_path):
+    """Another grader on the machine (a process of its own) holds the first sandbox user id;
+    this run must take another: the process limit counts per user id, so a runaway next door
+    would otherwise starve this run (a make test run saw 'Resource temporarily unavailable')."""
+    import subprocess
+
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from vientiane_teacher import sandbox\nwith sandbox.own_uid() as uid:\n"
+            "    print(uid, flush=True)\n    input()",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "lib")},
+    )
+    try:
+        held = int(holder.stdout.readline())
+        box = sandbox.Sandbox(library, tmp_path)
+        script = "import os; os.write(3, str(os.getuid()).encode())"
+        outcome = run_interruptibly(box.run([sys.executable, "-c", script], b"", 600, tmp_path / "run"))
+    finally:
+        holder.communicate("\n")
+    assert held == sandbox.SANDBOX_UID
+    assert int(outcome.output) >= sandbox.SANDBOX_UID and int(outcome.output) != held
+
+
 def test_without_bwrap_it_says_what_to_install(monkeypatch):
     monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
     assert "apt-get install bubblewrap" in sandbox.sandbox_unavailable()

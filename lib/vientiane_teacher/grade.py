@@ -110,20 +110,18 @@ async def _run_all(submissions: list[Submission], timeout: float, jobs: int, kit
     for submission in submissions:
         if submission.nb is None:
             progress.set(submission.file, "reported")
-    slots = asyncio.Queue()  # as root, a slot is a user id of its own: two runs never share one
-    for slot in range(jobs):
-        slots.put_nowait(slot)
+    running = asyncio.Semaphore(jobs)  # each run takes a user id of its own (sandbox.own_uid)
 
     async def one(i: int, submission: Submission) -> None:
-        slot = await slots.get()
+        await running.acquire()
         progress.set(submission.file, "running")
         work = scratch / f"{i:04d}"
         try:
-            await handed_in.run(submission, box_class(library=library, tools=tools, slot=slot), timeout, work)
+            await handed_in.run(submission, box_class(library=library, tools=tools), timeout, work)
         except Exception as error:  # the grader's fault or the file's: this row says so, the class goes on
             submission.status = f"could not grade: {type(error).__name__}: {str(error)[:200]}"
         finally:
-            slots.put_nowait(slot)
+            running.release()
             shutil.rmtree(work, ignore_errors=True)  # thirty students add up
             submission.nb = None  # free the notebook
         progress.set(submission.file, _short_state(submission.status))

@@ -13,8 +13,9 @@ namespace cannot talk to a client outside) sees:
   the namespace's first process takes every other with it), an environment of a few variables
   chosen here (none of the teacher's);
 * limits (``prlimit``): address space, processes, the size of any file it writes;
-* as root, a user id of its own per slot (``SANDBOX_UID + slot``), so that its process limit
-  is its own and nothing of root's applies; as any other user, a user namespace.
+* as root, a user id no other sandbox on the machine holds while it runs (``own_uid``: from
+  ``SANDBOX_UID`` up), so that its process limit is its own and nothing of root's applies;
+  as any other user, a user namespace.
 
 Input comes in on standard input, results go out through one file descriptor opened by the
 grader (3): nothing inside can write to a file of the teacher's.
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import os
 import shutil
 import signal
@@ -36,7 +38,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SANDBOX_UID = 61000  # as root: slot n runs as uid 61000 + n (no account needed; owns nothing outside)
+SANDBOX_UID = 61000  # as root: the first of the user ids a run may take (no account needed; owns nothing outside)
+UID_POOL = 4096  # how many ids from SANDBOX_UID on
+UID_LOCKS = Path(tempfile.gettempdir()) / "vientiane-sandbox-uids"  # one lock file per id in use
 INSIDE_HOME = "/tmp/home"
 INSIDE_WORK = "/tmp/work"
 INSIDE_LIBRARY = "/sandbox/site"
@@ -144,7 +148,7 @@ def students_library(root: Path, into: Path, out=None) -> Path:
 
 @dataclass
 class Sandbox:
-    """The sandbox of one slot: the read-only folders it binds and its limits.
+    """The sandbox of a run: the read-only folders it binds and its limits.
 
     ``library``: the students' library (``students_library``), seen as ``/sandbox/site``;
     ``tools``: a folder of files the command needs (the script that runs the notebook, a
@@ -158,7 +162,6 @@ class Sandbox:
     library: Path
     tools: Path
     limits: Limits = field(default_factory=Limits)
-    slot: int = 0
     env: dict = field(default_factory=dict)  # more variables for inside (never the teacher's own)
     sandboxed = True
 
@@ -167,9 +170,9 @@ class Sandbox:
         """Where the command finds ``tools``."""
         return Path(INSIDE_TOOLS)
 
-    def command(self, argv: list[str], info: int | None = None) -> list[str]:
+    def command(self, argv: list[str], info: int | None = None, uid: int = SANDBOX_UID) -> list[str]:
         """The bwrap command line that runs ``argv`` inside; ``info``: a descriptor for bwrap's
-        report of the sandbox's first process."""
+        report of the sandbox's first process; ``uid``: the user id it runs as, when run as root."""
         command = [bwrap() or "bwrap", *_namespaces(), "--die-with-parent", "--new-session"]
         command += ["--info-fd", str(info)] if info is not None else []
         command += ["--ro-bind", "/usr", "/usr", *_system_links()]
@@ -184,7 +187,6 @@ class Sandbox:
         for key, value in self.environment().items():
             command += ["--setenv", key, value]
         if os.geteuid() == 0:  # a uid of its own: no root rights, and its own process count
-            uid = str(SANDBOX_UID + self.slot)
             command += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
             command += ["--", shutil.which("setpriv") or "setpriv", f"--reuid={uid}", f"--regid={uid}"]
             command += ["--clear-groups", "--inh-caps=-all", "--bounding-set=-all"]
@@ -220,9 +222,9 @@ class Sandbox:
             "--core=0",
         ]
 
-    def _process(self, argv: list[str], scratch: Path, info: int) -> tuple[list[str], dict | None]:
+    def _process(self, argv: list[str], scratch: Path, info: int, uid: int) -> tuple[list[str], dict | None]:
         """The command line to start and its environment (None: bwrap sets it inside)."""
-        return self.command(argv, info), None
+        return self.command(argv, info, uid), None
 
     async def run(self, argv: list[str], stdin: bytes, timeout: float, scratch: Path) -> Outcome:
         """Run ``argv`` inside with ``stdin`` as its input; the command writes its result to
@@ -230,6 +232,7 @@ class Sandbox:
         when no process of it is left. ``scratch``: a private folder of the grader's."""
         scratch.mkdir(parents=True, exist_ok=True)
         with contextlib.ExitStack() as stack:
+            uid = stack.enter_context(own_uid()) if self.sandboxed and os.geteuid() == 0 else os.geteuid()
             (scratch / "input").write_bytes(stdin)
             given = stack.enter_context(open(scratch / "input", "rb"))
             result_path = scratch / "result"
@@ -237,7 +240,7 @@ class Sandbox:
             errors = stack.enter_context(open(scratch / "stderr", "w+b"))
             info_read, info_write = os.pipe()
             stack.callback(os.close, info_read)
-            command, env = self._process(argv, scratch, info_write)
+            command, env = self._process(argv, scratch, info_write, uid)
             try:
                 process = await asyncio.create_subprocess_exec(
                     *command,
@@ -286,12 +289,40 @@ class Unsandboxed(Sandbox):
     def inside_tools(self) -> Path:
         return self.tools
 
-    def _process(self, argv: list[str], scratch: Path, info: int) -> tuple[list[str], dict | None]:
+    def _process(self, argv: list[str], scratch: Path, info: int, uid: int) -> tuple[list[str], dict | None]:
         home, work = scratch / "home", scratch / "work"
         home.mkdir(parents=True, exist_ok=True)
         work.mkdir(parents=True, exist_ok=True)
         limits = [shutil.which("prlimit") or "prlimit", *self._limits(), "--"] if shutil.which("prlimit") else []
         return [*limits, *argv], self.environment(str(home), str(work), str(self.library))
+
+
+@contextlib.contextmanager
+def own_uid():
+    """A user id from ``SANDBOX_UID`` up that no other sandboxed run on this machine holds while
+    the block runs, in this grader or another: the kernel counts RLIMIT_NPROC per user id, so
+    two runs on one id share one budget of processes, and one student's runaway would starve
+    the other's notebook ("Resource temporarily unavailable"). Each id in use is an exclusive
+    ``flock`` on its file in ``UID_LOCKS``, released when the block ends or the grader dies.
+
+    >>> with own_uid() as uid, own_uid() as other:
+    ...     uid >= SANDBOX_UID and other >= SANDBOX_UID and uid != other
+    True
+    """
+    UID_LOCKS.mkdir(mode=0o700, exist_ok=True)
+    for uid in range(SANDBOX_UID, SANDBOX_UID + UID_POOL):
+        lock = os.open(UID_LOCKS / f"{uid}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(lock)
+            continue
+        try:
+            yield uid
+        finally:
+            os.close(lock)
+        return
+    raise SandboxUnavailable(f"all {UID_POOL} sandbox user ids from {SANDBOX_UID} are in use ({UID_LOCKS})")
 
 
 def font_cache(into: Path) -> Path:
