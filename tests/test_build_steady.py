@@ -134,3 +134,20 @@ def test_a_build_killed_outright_leaves_nothing_the_next_build_keeps(chatty, tmp
     assert not list((project / "build").glob(".staging-*"))
     inputs = json.loads((project / "build" / "inputs.json").read_text(encoding="utf-8"))
     assert set(inputs) == {"00_chatty"}
+
+
+def test_a_kernel_has_no_tcp_port_another_kernel_could_take_first(tmp_path):
+    """The runner's kernels talk over IPC sockets in a folder of their own, removed after the
+    run: with TCP the client picks free ports and the kernel binds them a moment later, and a
+    kernel started meanwhile by the other test worker took one ("Address already in use",
+    the build failed before its first cell)."""
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from vientiane_teacher.runner import execute, run_interruptibly
+
+    cell = "from ipykernel.connect import get_connection_info\nprint(get_connection_info(unpack=True))"
+    run = run_interruptibly(execute(new_notebook(cells=[new_code_cell(cell)]), cwd=tmp_path))
+    assert run.ok, run.failure("transport")
+    info = eval(run.nb.cells[0].outputs[0]["text"])  # noqa: S307 (the kernel's own dict, printed)
+    assert info["transport"] == "ipc"
+    assert not Path(info["ip"]).parent.exists()

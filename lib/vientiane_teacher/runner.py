@@ -14,6 +14,8 @@ import asyncio
 import contextlib
 import os
 import re
+import shutil
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,11 +88,27 @@ async def execute(
     kernel killed. ``env``: the kernel's environment (default: this process's). The kernel's
     own messages go to ``log`` (default: nowhere), never to the terminal. No timestamps are
     recorded in the cells. ``kernel_manager``: a jupyter_client ``AsyncKernelManager`` to start
-    the kernel with (say one whose kernel runs in a sandbox and talks over IPC sockets); by
-    default nbclient makes one for ``python3``, this Python. Returns an ``Execution``; never
-    raises for the notebook's faults.
+    the kernel with; by default one for ``python3``, this Python, talking over IPC sockets in a
+    private folder (TCP ports are chosen by the client and bound later by the kernel: another
+    kernel starting meanwhile, in a second build or test worker, can take one first, and the
+    kernel dies with "Address already in use"). Returns an ``Execution``; never raises for
+    the notebook's faults.
     Cancelling the awaiting task shuts the kernel down. The module's docstring has an example.
     """
+    from jupyter_client.manager import AsyncKernelManager
+
+    sockets = None
+    if kernel_manager is None:
+        sockets = tempfile.mkdtemp(prefix="vientiane-kernel-")
+        kernel_manager = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=f"{sockets}/kernel")
+    try:
+        return await _execute(nb, cwd, allow_errors, cell_timeout, total_timeout, env, log, kernel_manager)
+    finally:
+        if sockets:
+            shutil.rmtree(sockets, ignore_errors=True)
+
+
+async def _execute(nb, cwd, allow_errors, cell_timeout, total_timeout, env, log, kernel_manager) -> Execution:
     from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
@@ -103,7 +121,7 @@ async def execute(
         record_timing=False,  # no per-run timestamps in the cells
         shutdown_kernel="immediate",  # the run is done: a graceful shutdown only waits
         resources={"metadata": {"path": str(cwd)}},  # the kernel's working folder
-        **({"km": kernel_manager} if kernel_manager is not None else {}),
+        km=kernel_manager,
     )
     run = Execution(nb, log=log)
     client.on_cell_start = lambda cell, cell_index: setattr(run, "cell", cell_index)
