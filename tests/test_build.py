@@ -11,6 +11,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -214,6 +216,28 @@ def test_only_lessons_whose_inputs_changed_run_again(project):
         library.write("\n# a change to the library\n")
     assert sorted(ran(builder.build(project, out=quiet))) == ["00_first", "01_second"]
     assert ran(builder.build(project, out=quiet)) == []
+
+
+NOOP_IMPORTS = """
+import io
+import sys
+from pathlib import Path
+from vientiane_teacher import build
+outcomes = build.build(Path(sys.argv[1]), out=io.StringIO())
+assert {o.state for o in outcomes} == {"unchanged"}, outcomes
+print(" ".join(m for m in ("nbformat", "nbconvert", "nbclient", "jupyter_client") if m in sys.modules))
+"""
+
+
+def test_a_build_with_nothing_to_do_imports_no_notebook_machinery(project):
+    """The no-op ``make figures`` stays about 0.2 s: it must not import nbformat (whose schema
+    checker pulls in a 0.9 s grammar), nbconvert or nbclient. Checked by what a fresh process
+    imported, not by a stopwatch."""
+    done = subprocess.run(
+        [sys.executable, "-c", NOOP_IMPORTS, str(project)], capture_output=True, text=True, cwd=project
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "", f"a no-op build imported {done.stdout.strip()}"
 
 
 def test_student_html_has_no_solution_and_the_teacher_html_has_them(built):

@@ -41,8 +41,8 @@ from importlib.metadata import version
 from pathlib import Path
 
 # Only the standard library and our own light modules up here: finding out that nothing
-# changed must stay fast; nbclient and nbconvert take about 2 s to import.
-from .editions import editions, figures_index
+# changed must stay fast (about 0.2 s); nbformat, nbclient and nbconvert take 1.5-2 s to
+# import, so the editions are imported only when something is rebuilt.
 from .files import atomic_write, read_json, read_text
 from .lessons import ROOT, NotAClone, files_hash, input_hashes, lessons, require_clone
 from .progress import Progress
@@ -180,6 +180,8 @@ def _up_to_date(root: Path, stem: str, digest: str, previous: dict) -> bool:
 
 
 def _build(root, paths, stale, hashes, previous, staging, jobs, out) -> list[Outcome]:
+    from .editions import editions, figures_index  # heavy: see the imports at the top
+
     figures = staging / "figures"
     _keep_figures(root / "figures", figures, rerun={p.name[:2] for p in stale}, lessons={p.name[:2] for p in paths})
     before = {p: p.read_bytes() for p in stale}
