@@ -37,7 +37,10 @@ def pytest_configure(config):
     os.environ["SOURCE_DATE_EPOCH"] = "0"
     os.environ["PYTHONHASHSEED"] = "0"
     config.vientiane_figures = figures
+    from tests import ipc_kernels
     from tests.working_tree import fingerprint
+
+    ipc_kernels.use_for_nbval()
 
     config.vientiane_tree = fingerprint()
 
@@ -153,6 +156,12 @@ def tree_unchanged_after_every_worker(session) -> None:
     if changed:
         config.get_terminal_writer().line(f"the tests changed files of the working tree: {changed}", red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_unconfigure(config):
+    from tests import ipc_kernels
+
+    ipc_kernels.remove_folders()
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -151,3 +151,14 @@ def test_a_kernel_has_no_tcp_port_another_kernel_could_take_first(tmp_path):
     info = eval(run.nb.cells[0].outputs[0]["text"])  # noqa: S307 (the kernel's own dict, printed)
     assert info["transport"] == "ipc"
     assert not Path(info["ip"]).parent.exists()
+
+
+def test_nbval_kernels_have_no_tcp_port_either():
+    """nbval's kernels are started as tests/ipc_kernels.py says (conftest.py puts it in place)."""
+    import nbval.kernel
+
+    kernel = nbval.kernel.RunningKernel("python3")
+    try:
+        assert kernel.km.get_connection_info()["transport"] == "ipc"
+    finally:
+        kernel.stop()

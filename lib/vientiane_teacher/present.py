@@ -113,6 +113,10 @@ def serve(notebook: Path, port: int, token: str, open_browser: bool = True) -> N
             f"--Voila.token={token}",
             # A cell that never finishes becomes an error on the page instead of an endless spinner.
             "--VoilaExecutor.timeout=120",
+            # The kernel listens on IPC sockets in Voila's own folder under /tmp, not on TCP ports
+            # that are picked here and bound a moment later by the kernel (another program can take
+            # one first: the kernel dies with "Address already in use"); as runner.execute does.
+            "--KernelManager.transport=ipc",
         ]
     )
 

@@ -19,6 +19,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from tests.ipc_kernels import SERVER_ARGS, short_folder
 from tests.repo import ROOT
 from vientiane_teacher.audit import CHROMIUM_FLAGS  # noqa: F401 (the browser fixtures use them)
 from vientiane_teacher.present import free_port
@@ -68,13 +69,13 @@ def isolated_env(home: Path, figures: Path) -> dict[str, str]:
     for name, folder in {
         "JUPYTER_CONFIG_DIR": "config",
         "JUPYTER_DATA_DIR": "data",  # also where `jupyter trust` keeps its signatures
-        "JUPYTER_RUNTIME_DIR": "runtime",
         "IPYTHONDIR": "ipython",
         "JUPYTERLAB_SETTINGS_DIR": "settings",
         "JUPYTERLAB_WORKSPACES_DIR": "workspaces",
     }.items():
         (home / folder).mkdir(parents=True, exist_ok=True)
         env[name] = str(home / folder)
+    env["JUPYTER_RUNTIME_DIR"] = short_folder()  # kernels' sockets are there (tests/ipc_kernels.py)
     for plugin, settings in LAB_SETTINGS.items():
         path = home / "settings" / f"{plugin}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -166,6 +167,7 @@ def lab_server(root: Path, home: Path, env: dict[str, str]) -> Server:
         f"--ServerApp.root_dir={root}",
         "--LabApp.extension_manager=readonly",
         "--LabApp.expose_app_in_browser=True",
+        *SERVER_ARGS,
     ]
     if os.geteuid() == 0:
         argv.append("--allow-root")
@@ -226,6 +228,18 @@ def _cmdline(pid: int) -> bytes:
         return Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return b""
+
+
+def kernel_transports(server: Server) -> list[str]:
+    """The transport of each kernel ``server`` runs now, read from the connection file on its
+    command line ("ipc" for every kernel the tests start: see tests/ipc_kernels.py)."""
+    found = []
+    for pid in _descendants(server.process.pid):
+        argv = _cmdline(pid).decode(errors="replace").split("\0")
+        if "ipykernel_launcher" in " ".join(argv) and "-f" in argv:
+            connection = Path(argv[argv.index("-f") + 1])
+            found.append(json.loads(connection.read_text(encoding="utf-8")).get("transport", "?"))
+    return found
 
 
 # --------------------------------------------------------------------------- the pages

@@ -5,6 +5,7 @@ from vientiane_teacher import audit
 
 from .accessibility import NOTEBOOK, check, operate_by_keyboard
 from .jupyter_browser import (
+    kernel_transports,
     lab_open,
     lab_run_all,
     operate_first_control,
@@ -24,6 +25,7 @@ def test_lesson_runs_in_lab_passes_axe_and_works_from_the_keyboard(lab, page, le
         lab_open(page, lab, f"run/notebooks/{path.name}")
         lab_run_all(page)
         explorers = wait_for_explorers(page, "lab", expected)
+        assert set(kernel_transports(lab)) == {"ipc"}, "a kernel of JupyterLab is not on IPC sockets"
         for explorer in explorers:
             explorer.scroll_into_view_if_needed()
             operate_first_control(page, explorer)

@@ -20,6 +20,7 @@ from .accessibility import check, operate_by_keyboard
 from .jupyter_browser import (
     SERVER_WAIT,
     VIEWPORT,
+    kernel_transports,
     operate_first_control,
     present_server,
     screenshot,
@@ -44,6 +45,7 @@ def test_lesson_presents_in_voila(context, project, jupyter_env, tmp_path, lesso
                 explorers = wait_for_explorers(page, "voila", expected)
                 assert not page.locator(".jp-CodeCell .jp-InputArea").count(), "the dashboard shows code"
                 if load == 0:  # what the class sees first: the title and the first explorer
+                    assert kernel_transports(server) == ["ipc"], "the dashboard's kernel is not on IPC sockets"
                     screenshot(page, f"voila-{path.stem}")
                     check(f"Voila {path.name}", audit.violations(page))
                     for explorer in explorers:

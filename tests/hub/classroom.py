@@ -32,6 +32,8 @@ from urllib.parse import quote, unquote, urlencode, urlsplit
 import psutil
 import requests
 
+from tests.ipc_kernels import SERVER_ARGS, short_folder
+
 PROXY = Path(__file__).resolve().parent / "node_modules" / ".bin" / "configurable-http-proxy"
 BIN = Path(sys.executable).parent  # the venv's bin: jupyterhub, jupyterhub-singleuser
 NAME = "vientiane"  # the repository's name: the folder nbgitpuller makes in a student's home
@@ -200,6 +202,7 @@ def start_hub(processes: Processes, folder: Path) -> Hub:
     environment = {
         "PATH": f"{BIN}:/usr/local/bin:/usr/bin:/bin",  # the venv's jupyter, and git for nbgitpuller
         MARK: processes.run_id,
+        "JUPYTER_RUNTIME_DIR": short_folder(),  # the kernels' IPC sockets (tests/ipc_kernels.py)
         **{name: os.environ[name] for name in PASSED_ON if name in os.environ},
     }
     settings = {
@@ -218,7 +221,7 @@ def start_hub(processes: Processes, folder: Path) -> Hub:
         "Authenticator.allow_all": True,
         "SimpleLocalProcessSpawner.home_dir_template": str(homes / "{username}"),
         "Spawner.cmd": [str(BIN / "jupyterhub-singleuser")],
-        "Spawner.args": ["--allow-root"],  # the machines run as root
+        "Spawner.args": ["--allow-root", *SERVER_ARGS],  # the machines run as root
         "Spawner.ip": LOCAL,
         "Spawner.default_url": "/lab",
         "Spawner.environment": environment,
