@@ -73,6 +73,37 @@ def test_make_test_runs_the_lessons_and_their_checks_in_one_worker_and_each_file
     assert unit("tests/test_api.py::test_a") != unit("notebooks/00_start_here.ipynb::Cell 0")
 
 
+def test_a_worker_takes_the_longest_unit_left_first():
+    # Broken once on purpose: in pytest-xdist's own order the live edition waited behind the
+    # files with more tests.
+    scheduler = make_test_scheduler()
+    nodeids = ["tests/test_data.py::test_a", "tests/test_data.py::test_b", "tests/browser/test_live.py::test_a"]
+    nodeids += ["tests/test_grade.py::test_a", "tests/test_api.py::test_a"]
+    sent = []
+
+    class Worker:
+        def send_runtest_some(self, indexes):
+            sent.append([nodeids[i] for i in indexes])
+
+    node = Worker()
+    scheduler.registered_collections = {node: nodeids}
+    for nodeid in nodeids:
+        scheduler.workqueue.setdefault(scheduler._split_scope(nodeid), {})[nodeid] = False
+    while scheduler.workqueue:
+        scheduler._assign_work_unit(node)
+    assert [units[0].split("::")[0] for units in sent] == [
+        "tests/browser/test_live.py",
+        "tests/test_grade.py",
+        "tests/test_data.py",
+        "tests/test_api.py",
+    ]
+
+
+@pytest.mark.parametrize("unit", conftest.LONGEST_FIRST)
+def test_each_long_unit_named_is_a_test_file(unit):
+    assert (ROOT / unit).is_file(), f"conftest.LONGEST_FIRST names {unit}, which is not a file"
+
+
 def test_under_workers_the_controller_checks_the_working_tree_after_all_of_them(tmp_path, monkeypatch):
     from tests import working_tree
 
