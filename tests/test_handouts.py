@@ -67,6 +67,16 @@ def test_the_board_plans_timing_strip_is_the_guides_plan(page):
     assert "<tr><td>1:30</td><td></td><td>end</td></tr>" in page
 
 
+def test_every_row_of_the_board_plan_spans_its_whole_width(page):
+    # Broken once: the fifth definition's cell stood out of a board drawn four columns wide.
+    board = re.search(r'<table class="board">(.*?)</table>', page, re.S).group(1)
+    widths = [
+        sum(int(span or 1) for span in re.findall(r'<td(?: colspan="(\d+)")?[^>]*>', row))
+        for row in re.findall(r"<tr>(.*?)</tr>", board, re.S)
+    ]
+    assert widths == [len(queries.REGIONS)] * len(widths), widths
+
+
 def test_every_number_typed_in_the_kit_is_accounted_for(facts):
     """The kit's own text states only numbers this test knows; counts and minutes are placeholders."""
     text = KIT.read_text(encoding="utf-8")

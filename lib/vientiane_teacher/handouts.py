@@ -222,13 +222,16 @@ def board_plan(facts, guide: str) -> str:
         return f" <i>({html.escape(block)}, from {starts[block] // 60}:{starts[block] % 60:02d})</i>"
 
     columns = "".join(f"<td><b>{html.escape(d)}</b><br>verdict: ______</td>" for d in queries.REGIONS)
+    width = len(queries.REGIONS)  # one column per definition: every row spans them all
     board = (
-        '<table class="board"><tr><td colspan="2"><b>Question of the day</b>: is there an &ldquo;umbrella&rdquo; '
-        f"uniting all Asia-Pacific states (¶15)?{when('Hook')}<br>Tally: yes ___ · no ___ · it depends ___</td>"
-        f'<td colspan="2"><b>Two sources, four questions</b>: owner · funder · audience · purpose{when("Pair")}</td>'
-        f'</tr><tr><td colspan="4" class="label"><b>The verdict by definition</b>{when("Plenary")}</td></tr>'
+        f'<table class="board"><tr><td colspan="{width // 2}"><b>Question of the day</b>: is there an '
+        f"&ldquo;umbrella&rdquo; uniting all Asia-Pacific states (¶15)?{when('Hook')}<br>"
+        "Tally: yes ___ · no ___ · it depends ___</td>"
+        f'<td colspan="{width - width // 2}"><b>Two sources, four questions</b>: owner · funder · audience · '
+        f"purpose{when('Pair')}</td>"
+        f'</tr><tr><td colspan="{width}" class="label"><b>The verdict by definition</b>{when("Plenary")}</td></tr>'
         f"<tr>{columns}</tr>"
-        '<tr><td colspan="4"><b>Homework</b>: the memo on lesson 05 (brief handed out); lesson 05 and its '
+        f'<tr><td colspan="{width}"><b>Homework</b>: the memo on lesson 05 (brief handed out); lesson 05 and its '
         f"written task{when('Exit')}</td></tr></table>"
     )
     start, strip = 0, []
