@@ -143,6 +143,9 @@ def walk(context, scratch: Path) -> list[tuple[int, str, float, str]]:
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
+    if not (ROOT / "build" / "html-teacher" / "index.html").is_file():
+        sys.exit("the walk opens the teacher's HTML edition: run `make figures` first")
+
     with tempfile.TemporaryDirectory(prefix="vientiane-seminar-") as scratch, sync_playwright() as playwright:
         (Path(scratch) / "home").mkdir()
         context = playwright.chromium.launch_persistent_context(
